@@ -1,0 +1,7 @@
+"""Allow ``python -m hngraph``."""
+
+import sys
+
+from hngraph.cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""Command-line entry point: parse arguments, dispatch to a command, map errors to exit codes.
+
+Exit codes: 0 ok, 1 the data does not conform (validate) or a check found differences, 2 error.
+Each command lives in ``hngraph.commands.<name>`` with ``add_parser(subparsers)`` and
+``run(args) -> int``; command modules import heavy libraries only inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from hngraph.errors import HngraphError
+
+COMMANDS: tuple[str, ...] = ("build", "roundtrip")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    from hngraph import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="hngraph",
+        description="Build, validate, query and publish the hngraph knowledge graph.",
+    )
+    parser.add_argument("--version", action="version", version=f"hngraph {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"hngraph.commands.{name}")
+        sub = module.add_parser(subparsers)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args))
+    except HngraphError as error:
+        print(f"hngraph {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"hngraph {args.command}: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""``hngraph build``: source lists + registry + ontology → the dataset under data/dataset/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hngraph.cli import EXIT_FAILED, EXIT_OK
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "build",
+        help="build the dataset from the source task lists",
+        description="Parse the task lists, resolve departments through the registry and write "
+        "the dataset (byte-stable Turtle). Writes are atomic: an error writes nothing.",
+    )
+    parser.add_argument(
+        "--source",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="a task-list source file (repeatable; default: data/source/*.txt)",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: data/dataset)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild in memory and exit 1 if the files in the output folder differ",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from hngraph import dataset, paths
+
+    root = paths.project_root()
+    sources = args.source or paths.default_sources(root)
+    out_dir = args.out or dataset.default_out_dir(root)
+    files = dataset.render(dataset.build_dataset(sources, root))
+    if args.check:
+        stale = dataset.stale_files(files, out_dir)
+        for name in stale:
+            print(f"stale: {out_dir / name} differs from a fresh build", file=sys.stderr)
+        if stale:
+            print("run `hngraph build` and commit the result", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"up to date: {', '.join(sorted(files))} in {out_dir}")
+        return EXIT_OK
+    for path in dataset.write(files, out_dir):
+        print(f"wrote {path}")
+    return EXIT_OK
