@@ -20,6 +20,7 @@ from hngraph.registry import Registry, load_registry
 from hngraph.translations import load_translations, task_translation, translation_file
 
 SCHEMA = "https://schema.org/"
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 DATASET = HNID["dataset"]
 SOFTWARE = HNID["software/hngraph"]
@@ -215,7 +216,7 @@ def _add_dataset(graph: Graph, task_lists: Sequence[TaskList], root: Path) -> No
     graph.add((DATASET, RDFS.label, Literal("hngraph 数据集", lang="zh")))
     graph.add((DATASET, RDFS.label, Literal("hngraph dataset", lang="en")))
     graph.add((DATASET, DCTERMS.license, LICENCE))
-    graph.add((DATASET, DCAT.version, Literal(__version__)))
+    graph.add((DATASET, DCAT_VERSION, Literal(__version__)))
     graph.add((DATASET, SKOS.editorialNote, Literal(TRANSLATION_NOTE_ZH, lang="zh")))
     graph.add((DATASET, SKOS.editorialNote, Literal(TRANSLATION_NOTE_EN, lang="en")))
     graph.add((DATASET, PROV.wasGeneratedBy, activity))

@@ -14,14 +14,14 @@ def _is_root(folder: Path) -> bool:
 
 
 def project_root(start: Path | None = None) -> Path:
-    """The project folder: the package's own checkout, else the nearest one above ``start``/cwd."""
-    package_parent = Path(__file__).resolve().parent.parent
-    if start is None and _is_root(package_parent):
-        return package_parent
+    """The nearest project folder at or above ``start`` (default: cwd), else the package's own."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if _is_root(folder):
             return folder
+    package_parent = Path(__file__).resolve().parent.parent
+    if _is_root(package_parent):
+        return package_parent
     raise HngraphError(
         f"no hngraph project found at or above {here} (looked for {', '.join(MARKERS)})"
     )
