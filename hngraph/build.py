@@ -11,6 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VO
 
 from hngraph import __version__, paths
 from hngraph.errors import SourceError
+from hngraph.knowledge import knowledge_graph
 from hngraph.namespace import HN, HNID, ORG, concept_iri, measure_iri, responsibility_iri, task_iri
 from hngraph.namespace import list_iri as list_iri_of
 from hngraph.parse import read_metadata
@@ -82,6 +83,7 @@ def build_graph(task_lists: Sequence[TaskList], inputs: BuildInputs) -> Graph:
             translation_file(paths.translations_dir(inputs.root), task_list.slug), task_list
         )
         _add_task_list(graph, task_list, inputs, translations)
+    graph += knowledge_graph(task_lists, inputs.root)
     _add_dataset(graph, task_lists, inputs.root)
     return graph
 
