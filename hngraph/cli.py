@@ -14,7 +14,16 @@ from collections.abc import Sequence
 
 from hngraph.errors import HngraphError
 
-COMMANDS: tuple[str, ...] = ("build", "roundtrip")
+COMMANDS: tuple[str, ...] = (
+    "build",
+    "roundtrip",
+    "validate",
+    "query",
+    "sparql",
+    "load",
+    "publish",
+    "serve",
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1

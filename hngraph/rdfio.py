@@ -34,9 +34,17 @@ def turtle_bytes(graph: Graph, header: str) -> bytes:
     return comment.encode("utf-8") + b"\n" + body
 
 
+def _file_mode() -> int:
+    """The mode a new file gets from the process umask (``mkstemp`` would make it 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(files: Mapping[Path, bytes]) -> None:
     """Write every file to a temporary sibling first, then rename them all into place."""
     staged: list[tuple[str, Path]] = []
+    mode = _file_mode()
     try:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,6 +52,7 @@ def write_atomically(files: Mapping[Path, bytes]) -> None:
             staged.append((temp, path))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
+            os.chmod(temp, mode)
         for temp, path in staged:
             os.replace(temp, path)
     finally:

@@ -1,0 +1,95 @@
+"""``hngraph serve``: resource pages with content negotiation and a read-only SPARQL endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hngraph.cli import EXIT_OK
+
+
+def _positive(kind: type) -> object:
+    def parse(text: str) -> object:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
+        return value
+
+    return parse
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve pages, content negotiation and a read-only SPARQL endpoint",
+        description="Serve every /id/… and /def/… IRI by content negotiation (HTML, Turtle, "
+        "N-Triples, JSON-LD, RDF/XML) and a SPARQL 1.1 Protocol endpoint at /sparql that is "
+        "read-only, refuses SERVICE/FROM/FROM NAMED, cancels queries past --timeout and refuses "
+        "results over --max-rows. Listens on 127.0.0.1; put a reverse proxy in front for "
+        "anything public (docs/publishing.md). Prints the URL on stdout once it accepts requests.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port (0: any free port; default 8000)"
+    )
+    parser.add_argument(
+        "--data", type=Path, metavar="FILE", help="dataset file (default: data/dataset/hngraph.ttl)"
+    )
+    parser.add_argument(
+        "--queries", type=Path, metavar="DIR", help="catalogue folder (default: queries/)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=10.0,
+        metavar="S",
+        help="seconds a query may run before it is cancelled (default 10)",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=_positive(int),
+        default=10_000,
+        metavar="N",
+        help="largest result returned; larger results are refused with 422 (default 10000)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive(int),
+        default=2,
+        metavar="N",
+        help="query worker processes (default 2)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="address-space limit of each query worker in MiB (0: none; default 2048)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from hngraph import paths
+    from hngraph.serve import ServeConfig, run_server
+
+    root = paths.project_root()
+    queries = args.queries or root / "queries"
+    config = ServeConfig(
+        data=args.data or paths.dataset_file(root),
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        memory_limit_mb=args.memory_limit,
+        queries=queries if queries.is_dir() else None,
+    )
+
+    def announce(url: str) -> None:
+        print(url, flush=True)
+        print(f"hngraph serve: listening at {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+
+    run_server(config, announce)
+    return EXIT_OK

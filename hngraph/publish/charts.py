@@ -1,0 +1,224 @@
+"""The index page's charts, drawn with matplotlib as byte-stable SVG.
+
+Text stays text in the SVG (``svg.fonttype = none``): the browser renders it with its own fonts,
+screen readers and search find it, and the file does not embed glyph outlines. Layout uses the
+metrics of a CJK font when one is installed (Debian: ``fonts-wqy-microhei``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hngraph.publish import facts
+from hngraph.publish.graph import SiteGraph
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+)
+_CJK_FILE_HINTS = ("wqy", "notosanscjk", "sourcehansans", "droidsansfallback")
+LEAD_COLOUR = "#1f4e79"
+SUPPORT_COLOUR = "#9dc3e6"
+CHARTS = ("workload", "network", "areas")
+
+
+def _cjk_family() -> str | None:
+    """A CJK font family known to matplotlib, registering system fonts its cache may miss."""
+    from matplotlib import font_manager
+
+    def known() -> str | None:
+        names = {entry.name for entry in font_manager.fontManager.ttflist}
+        return next((family for family in CJK_FAMILIES if family in names), None)
+
+    family = known()
+    if family is None:
+        for path in sorted(font_manager.findSystemFonts()):
+            if any(hint in Path(path).name.lower() for hint in _CJK_FILE_HINTS):
+                font_manager.fontManager.addfont(path)
+        family = known()
+    return family
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    import matplotlib
+
+    family = _cjk_family()
+    params = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "hngraph",
+        "font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"],
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with matplotlib.rc_context(params):
+        yield
+
+
+def _svg(figure: object, title: str) -> bytes:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    FigureCanvasSVG(figure)  # type: ignore[arg-type]
+    buffer = io.BytesIO()
+    figure.savefig(  # type: ignore[attr-defined]
+        buffer,
+        format="svg",
+        bbox_inches="tight",
+        metadata={"Date": None, "Creator": "hngraph publish (matplotlib)", "Title": title},
+    )
+    return buffer.getvalue()
+
+
+def render_charts(site: SiteGraph) -> dict[str, bytes]:
+    """Chart name → SVG bytes for every chart in ``CHARTS``."""
+    with _style():
+        return {
+            "workload": workload_chart(site),
+            "network": network_chart(site),
+            "areas": area_chart(site),
+        }
+
+
+def workload_chart(site: SiteGraph) -> bytes:
+    """Horizontal stacked bars: tasks each organisation leads and supports."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    rows = facts.workload(site)
+    figure = Figure(figsize=(7.5, 1.2 + 0.28 * max(len(rows), 1)))
+    axes = figure.add_subplot()
+    names = [facts.short_name(site, row.organisation) for row in rows]
+    positions = list(range(len(rows)))
+    axes.barh(positions, [r.lead for r in rows], color=LEAD_COLOUR, label="牵头 lead")
+    axes.barh(
+        positions,
+        [r.supporting for r in rows],
+        left=[r.lead for r in rows],
+        color=SUPPORT_COLOUR,
+        label="配合 supporting",
+    )
+    for position, row in zip(positions, rows, strict=True):
+        axes.text(
+            row.total + 0.3, position, f"{row.lead} / {row.supporting}", va="center", fontsize=8
+        )
+    axes.set_yticks(positions, names)
+    axes.invert_yaxis()
+    axes.set_xlabel("任务数 number of tasks")
+    axes.set_title("部门任务量：牵头与配合  Department workload: lead vs supporting")
+    axes.legend(loc="lower right", frameon=False)
+    axes.set_xlim(0, max((r.total for r in rows), default=1) * 1.15 + 1)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return _svg(figure, "Department workload")
+
+
+def network_chart(site: SiteGraph) -> bytes:
+    """Organisations on a circle; a line for each pair sharing tasks, wider for more tasks."""
+    from matplotlib.figure import Figure
+
+    rows = facts.workload(site)
+    pairs = facts.co_responsibility(site)
+    figure = Figure(figsize=(8, 8))
+    axes = figure.add_subplot()
+    axes.set_aspect("equal")
+    axes.axis("off")
+    count = max(len(rows), 1)
+    place = {
+        row.organisation: (
+            math.cos(math.pi / 2 - 2 * math.pi * i / count),
+            math.sin(math.pi / 2 - 2 * math.pi * i / count),
+        )
+        for i, row in enumerate(rows)
+    }
+    strongest = max(pairs.values(), default=1)
+    for (a, b), weight in pairs.items():
+        (x1, y1), (x2, y2) = place[a], place[b]
+        axes.plot(
+            [x1, x2],
+            [y1, y2],
+            color=LEAD_COLOUR,
+            linewidth=0.4 + 4.0 * weight / strongest,
+            alpha=0.25 + 0.6 * weight / strongest,
+            zorder=1,
+        )
+    busiest = max((r.total for r in rows), default=1)
+    for row in rows:
+        x, y = place[row.organisation]
+        axes.scatter(
+            [x],
+            [y],
+            s=40 + 500 * row.total / busiest,
+            color=SUPPORT_COLOUR,
+            edgecolors=LEAD_COLOUR,
+            zorder=2,
+        )
+        angle = math.degrees(math.atan2(y, x))
+        flip = abs(angle) > 90
+        axes.text(
+            1.12 * x,
+            1.12 * y,
+            facts.short_name(site, row.organisation),
+            rotation=angle + 180 if flip else angle,
+            rotation_mode="anchor",
+            ha="right" if flip else "left",
+            va="center",
+            fontsize=8,
+        )
+    axes.set_xlim(-1.7, 1.7)
+    axes.set_ylim(-1.7, 1.7)
+    axes.set_title(
+        "共同责任网络（线宽 = 共同负责的任务数）\n"
+        "Co-responsibility network (line width = shared tasks)"
+    )
+    return _svg(figure, "Co-responsibility network")
+
+
+def area_chart(site: SiteGraph) -> bytes:
+    """Heat map of policy areas × organisations (tasks of the area the organisation is on)."""
+    from matplotlib.figure import Figure
+
+    areas, organisations, matrix = facts.area_matrix(site)
+    title = "政策领域 × 部门（任务数）  Policy area × department (tasks)"
+    if not areas:
+        figure = Figure(figsize=(7.5, 1.5))
+        axes = figure.add_subplot()
+        axes.axis("off")
+        axes.text(
+            0.5,
+            0.5,
+            "暂无政策领域数据  No policy-area data in this dataset",
+            ha="center",
+            va="center",
+        )
+        axes.set_title(title)
+        return _svg(figure, "Policy area by department")
+    figure = Figure(figsize=(1.8 + 0.38 * len(organisations), 1.6 + 0.36 * len(areas)))
+    axes = figure.add_subplot()
+    image = axes.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
+    strongest = max((max(row) for row in matrix), default=1) or 1
+    for r, row in enumerate(matrix):
+        for c, value in enumerate(row):
+            if value:
+                colour = "white" if value > strongest / 2 else "black"
+                axes.text(c, r, str(value), ha="center", va="center", fontsize=7, color=colour)
+    axes.set_xticks(
+        range(len(organisations)), [facts.short_name(site, o) for o in organisations], rotation=90
+    )
+    axes.set_yticks(range(len(areas)), [_area_label(site, a) for a in areas])
+    axes.spines[:].set_visible(False)
+    axes.set_title(title)
+    figure.colorbar(image, ax=axes, shrink=0.6, label="任务数 tasks")
+    return _svg(figure, "Policy area by department")
+
+
+def _area_label(site: SiteGraph, area: object) -> str:
+    zh = site.label(area, "zh")  # type: ignore[arg-type]
+    en = site.label(area, "en")  # type: ignore[arg-type]
+    return " ".join(part for part in (zh, en) if part) or str(area)
