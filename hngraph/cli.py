@@ -30,14 +30,24 @@ EXIT_FAILED = 1
 EXIT_ERROR = 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    from hngraph import __version__
+class _VersionAction(argparse.Action):
+    """Print the version; looked up only when asked for, to keep start-up cheap."""
 
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from hngraph import __version__
+
+        parser.exit(message=f"hngraph {__version__}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hngraph",
         description="Build, validate, query and publish the hngraph knowledge graph.",
     )
-    parser.add_argument("--version", action="version", version=f"hngraph {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         module = importlib.import_module(f"hngraph.commands.{name}")

@@ -1,0 +1,138 @@
+"""``hngraph query``: list or run the analysts' catalogue queries (``queries/*.rq``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hngraph.cli import EXIT_OK
+from hngraph.errors import HngraphError
+
+if TYPE_CHECKING:
+    from hngraph.catalogue import CatalogueQuery
+    from hngraph.store import Store
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "query",
+        help="run a catalogue query (hngraph query --list shows them)",
+        description="Run a query of the catalogue (queries/*.rq) on the built dataset with the "
+        "embedded store (pyoxigraph), or on any SPARQL 1.1 endpoint with --endpoint. "
+        "Parameters are checked and bound as RDF terms, never pasted into the query.",
+        epilog="example: hngraph query tasks-by-department "
+        "--param department=https://w3id.org/hngraph/id/org/hunan-finance-department",
+    )
+    parser.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
+    parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter value (repeatable); --list shows each query's parameters",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+    add_source_options(parser)
+    return parser
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """Options choosing what to query: --endpoint, or --data files and --backend."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint (e.g. http://host/query)"
+    )
+    source.add_argument(
+        "--data",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="RDF file(s) to query instead of data/dataset/hngraph.ttl (repeatable)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("embedded", "rdflib"),
+        default="embedded",
+        help="local engine: embedded (pyoxigraph, default) or rdflib (reference, slow)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --endpoint: time allowed for one HTTP attempt (default: 30)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="with --endpoint: time allowed for the whole call, retries included (default: 120)",
+    )
+
+
+def open_from_args(args: argparse.Namespace) -> Store:
+    """The store the source options select."""
+    from hngraph.store import open_store
+
+    if args.endpoint is not None and args.backend != "embedded":
+        raise HngraphError("--backend applies to local data, not to --endpoint")
+    policy = None
+    if args.endpoint is not None:
+        from hngraph.remote import Policy
+
+        policy = Policy(timeout=args.timeout, deadline=args.deadline)
+    return open_store(endpoint=args.endpoint, data=args.data, backend=args.backend, policy=policy)
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` strings → dict; a key given twice is an error."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise HngraphError(f"--param {pair!r}: expected KEY=VALUE")
+        if key in values:
+            raise HngraphError(f"--param {key} is given twice")
+        values[key] = value
+    return values
+
+
+def run(args: argparse.Namespace) -> int:
+    from hngraph.catalogue import get_query, load_catalogue
+
+    if args.list:
+        sys.stdout.write(listing(load_catalogue()))
+        return EXIT_OK
+    if not args.name:
+        raise HngraphError("name a query to run, or use --list to see the catalogue")
+    query = get_query(args.name)
+    bindings = query.bindings(parse_params(args.param))  # checked before anything is opened
+    from hngraph.tables import render
+
+    with open_from_args(args) as store:
+        result = store.select(query.text, bindings)
+    sys.stdout.write(render(result, args.format))
+    return EXIT_OK
+
+
+def listing(catalogue: dict[str, CatalogueQuery]) -> str:
+    """The catalogue as text: name and summary, then parameters and columns."""
+    lines = []
+    for name, query in catalogue.items():
+        lines.append(f"{name}: {query.summary}")
+        for parameter in query.parameters:
+            lines.append(
+                f"    --param {parameter.name}=…  ({parameter.kind}) {parameter.description}; "
+                f"e.g. {parameter.example}"
+            )
+        lines.append(f"    columns: {', '.join(query.column_names)}")
+    lines.append(f"{len(catalogue)} queries in the catalogue")
+    return "\n".join(lines) + "\n"

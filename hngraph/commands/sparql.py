@@ -1,0 +1,57 @@
+"""``hngraph sparql``: run an ad-hoc SPARQL query from a file or standard input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hngraph.cli import EXIT_OK
+from hngraph.commands.query import FORMATS, add_source_options, open_from_args
+from hngraph.errors import HngraphError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "sparql",
+        help="run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+        description="Run a SPARQL query read from FILE (or - for standard input) on the built "
+        "dataset or an endpoint. Queries that could fetch or change data (SERVICE, FROM, "
+        "FROM NAMED, LOAD, updates) are refused before anything runs.",
+        epilog="SELECT prints a table (or --format csv|tsv|json); ASK prints true or false; "
+        "CONSTRUCT and DESCRIBE print sorted N-Triples.",
+    )
+    parser.add_argument("file", metavar="FILE", help="the query file, or - for standard input")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="SELECT output format (default: table)"
+    )
+    add_source_options(parser)
+    return parser
+
+
+def read_query(name: str) -> str:
+    """The query text from a file or ``-`` (stdin)."""
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise HngraphError(f"{name}: cannot read the query: {error}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from hngraph.store.sparqltext import check
+
+    text = read_query(args.file)
+    form = check(text).form  # refuses SERVICE / FROM / LOAD / updates before opening a store
+    with open_from_args(args) as store:
+        if form == "SELECT":
+            from hngraph.tables import render
+
+            sys.stdout.write(render(store.select(text), args.format))
+        elif form == "ASK":
+            sys.stdout.write("true\n" if store.ask(text) else "false\n")
+        else:
+            for triple in store.construct(text):
+                sys.stdout.write(" ".join(term.n3() for term in triple) + " .\n")
+    return EXIT_OK

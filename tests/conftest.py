@@ -1,0 +1,146 @@
+"""Shared fixtures: the project root, the built dataset, and a real SPARQL server.
+
+``oxigraph_server`` starts ``oxigraph serve`` (PyPI package ``oxigraph``, in the test extra)
+once per test session on a free loopback port with a temporary store location, loads the
+dataset through ``hngraph load`` (SPARQL 1.1 Graph Store Protocol), and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hngraph.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    """The checkout this test run belongs to."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def dataset_path(project_root: Path) -> Path:
+    """The committed, built dataset (``data/dataset/hngraph.ttl``)."""
+    path = project_root / "data" / "dataset" / "hngraph.ttl"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `hngraph build` first")
+    return path
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running SPARQL server: its base URL, query endpoint and graph store."""
+
+    base: str
+
+    @property
+    def query_url(self) -> str:
+        return self.base + "/query"
+
+    @property
+    def store_url(self) -> str:
+        return self.base + "/store"
+
+
+def free_port() -> int:
+    """A TCP port that was free on 127.0.0.1 a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(process: subprocess.Popen, base: str, seconds: float = 15.0) -> bool:
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(base + "/", timeout=1) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.05)
+    return False
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(
+    tmp_path_factory: pytest.TempPathFactory, dataset_path: Path
+) -> Iterator[Server]:
+    """A real ``oxigraph serve`` on loopback, loaded with the dataset via ``hngraph load``."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the `oxigraph` command is missing: pip install -e '.[test]'")
+    location = tmp_path_factory.mktemp("oxigraph-store")
+    for _attempt in range(3):
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        if _wait_until_up(process, base):
+            break
+        process.terminate()
+        process.wait(timeout=10)
+    else:
+        pytest.fail("oxigraph serve did not start on a loopback port")
+    try:
+        from hngraph.cli import main
+
+        assert main(["load", "--endpoint", base + "/store", "--data", str(dataset_path)]) == 0
+        yield Server(base)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def embedded_store(dataset_path: Path) -> Store:
+    """The default backend over the built dataset."""
+    from hngraph.store.embedded import EmbeddedStore
+
+    return EmbeddedStore([dataset_path])
+
+
+@pytest.fixture(scope="session")
+def rdflib_store(dataset_path: Path) -> Store:
+    """The rdflib reference backend over the built dataset."""
+    from hngraph.store.reference import RdflibStore
+
+    return RdflibStore([dataset_path])
+
+
+@pytest.fixture(scope="session")
+def remote_store(oxigraph_server: Server) -> Store:
+    """The remote backend, talking to the session's Oxigraph server."""
+    from hngraph.remote import Policy
+    from hngraph.store.endpoint import RemoteStore
+
+    return RemoteStore(oxigraph_server.query_url, Policy(timeout=30, deadline=60))
+
+
+BACKENDS = ("embedded", "rdflib", "remote")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def any_store(request: pytest.FixtureRequest) -> Store:
+    """Each backend in turn: embedded, rdflib, remote (real server)."""
+    return request.getfixturevalue(f"{request.param}_store")
