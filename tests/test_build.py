@@ -160,3 +160,18 @@ def test_two_lists_with_one_slug_are_refused(tmp_path: Path, capsys: pytest.Capt
         == 2
     )
     assert "already used" in capsys.readouterr().err
+
+
+def test_concepts_are_typed_skos_concept_explicitly(graph: Graph) -> None:
+    """SKOS consumers without RDFS reasoning must find every concept with ``a skos:Concept``."""
+    from rdflib.namespace import RDFS
+
+    kinds = set(graph.transitive_subjects(RDFS.subClassOf, SKOS.Concept)) - {SKOS.Concept}
+    assert kinds, "the ontology declares subclasses of skos:Concept"
+    untyped = {
+        node
+        for kind in kinds
+        for node in graph.subjects(RDF.type, kind)
+        if (node, RDF.type, SKOS.Concept) not in graph
+    }
+    assert untyped == set()

@@ -476,7 +476,7 @@ def _via_project_validator(data: Graph) -> Graph:
 
 
 def test_fixture_counts() -> None:
-    assert len(INVALID) == 26
+    assert len(INVALID) == 20
     assert len(VALID) == 1
     expected = sorted(p.name for p in (FIXTURES / "invalid").glob("*.expected.json"))
     assert expected == sorted(p.stem + ".expected.json" for p in INVALID)
