@@ -40,3 +40,15 @@ def test_quick_start_has_exactly_two_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[test]' && pytest" in ci.splitlines()
+
+
+QUERIES = sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
+
+
+def test_there_are_queries() -> None:
+    assert len(QUERIES) >= 20
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_query_is_listed_in_the_readme(name: str) -> None:
+    assert f"| `{name}` |" in README, f"README's query catalogue table lacks `{name}`"
