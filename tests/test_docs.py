@@ -52,3 +52,10 @@ def test_there_are_queries() -> None:
 @pytest.mark.parametrize("name", QUERIES)
 def test_query_is_listed_in_the_readme(name: str) -> None:
     assert f"| `{name}` |" in README, f"README's query catalogue table lacks `{name}`"
+
+
+def test_readme_example_output_is_real(capsys: pytest.CaptureFixture) -> None:
+    shown = README.split("Example: `hngraph query never-lead --format csv`", 1)[1]
+    shown = shown.split("```csv\n", 1)[1].split("```", 1)[0]
+    assert main(["query", "never-lead", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.replace("\r\n", "\n").strip() == shown.strip()
