@@ -33,6 +33,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="language of the text report (default: en)",
     )
     parser.add_argument(
+        "--engine",
+        choices=("fast", "oxigraph", "rdflib"),
+        default="fast",
+        help="fast (default): SPARQL screen on pyoxigraph, then pySHACL on the suspect nodes only, "
+        "same results; oxigraph / rdflib: pySHACL over the whole graph on that store",
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json", "turtle"),
         default="text",
@@ -48,10 +55,15 @@ def run(args: argparse.Namespace) -> int:
     from hngraph import validate as validation
 
     files = args.data or [paths.dataset_file(_root(paths))]
-    data = Graph()
-    for path in files:
-        data += validation.read_graph(path)
-    report = validation.validate(data)
+    if args.engine == "fast":
+        from hngraph.fastvalidate import validate_fast
+
+        report = validate_fast(files)
+    else:
+        data = Graph()
+        for path in files:
+            data += validation.read_graph(path)
+        report = validation.validate(data, engine=args.engine)
     if args.format == "json":
         output = validation.render_json(report)
     elif args.format == "turtle":

@@ -1,0 +1,704 @@
+"""Benchmark: build, validate, load and query N synthetic lists; print a Markdown table, write CSV.
+
+    python bench/run.py --sizes 1,10,100            # a few minutes
+    python bench/run.py --sizes 1000                # well under an hour
+    python bench/run.py --sizes 1 --quick           # seconds: one repeat, no plain pySHACL
+
+Every step runs in a child process (``python bench/run.py --child STEP ...``) so that its peak
+memory is its own (``ru_maxrss`` from ``os.wait4``); the server's is its ``VmHWM``. Query times
+on the embedded store and the server are the median of ``--repeat`` runs after one warm-up; on
+rdflib one cold run (rdflib is the slow reference); each query runs with its documented example
+parameters. ``--report a.csv b.csv`` prints the tables of earlier runs together.
+The corpus is written by ``bench/generate.py`` under ``--out`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DEFAULT_OUT = HERE / "results"
+QUERY_TIMEOUT_S = 30  # a query slower than this is recorded as skipped (rdflib at large N)
+BUDGET_S = 300  # time allowed for one backend's catalogue at one size; the rest is skipped
+
+
+@dataclass
+class Figure:
+    """One measured figure: a step (and query) on a backend at one size."""
+
+    size: int
+    step: str
+    backend: str = ""
+    query: str = ""
+    seconds: float | None = None
+    peak_mb: float | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Child steps: each prints one JSON line {"seconds": ..., ...}
+# ---------------------------------------------------------------------------------------------
+
+
+def child_read(data: Path, **_: object) -> dict:
+    """The I/O floor: read the N-Triples file's bytes."""
+    started = time.perf_counter()
+    size = len(data.read_bytes())
+    return {"seconds": time.perf_counter() - started, "bytes": size}
+
+
+def child_load_embedded(data: Path, **_: object) -> dict:
+    """pyoxigraph bulk load of the N-Triples file."""
+    import pyoxigraph as ox
+
+    started = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
+    return {"seconds": time.perf_counter() - started, "triples": len(store)}
+
+
+def child_load_rdflib(data: Path, **_: object) -> dict:
+    """rdflib parse of the N-Triples file."""
+    from rdflib import Graph
+
+    started = time.perf_counter()
+    graph = Graph()
+    graph.parse(data, format="nt")
+    return {"seconds": time.perf_counter() - started, "triples": len(graph)}
+
+
+def child_validate_fast(data: Path, jobs: int = 2, **_: object) -> dict:
+    """``hngraph.fastvalidate.validate_fast`` from the N-Triples file, shapes parse included."""
+    from hngraph import fastvalidate
+
+    started = time.perf_counter()
+    stats: dict = {}
+    report = fastvalidate.validate_fast([data], jobs=jobs, stats=stats)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "conforms": report.conforms,
+        "results": len(report.results),
+        **stats,
+    }
+
+
+def child_validate_plain(data: Path, engine: str = "rdflib", **_: object) -> dict:
+    """``hngraph.validate.validate`` (pySHACL on the whole graph), parse included."""
+    from hngraph import validate as validation
+
+    started = time.perf_counter()
+    graph = validation.read_graph(data)
+    parsed = time.perf_counter() - started
+    report = validation.validate(graph, engine=engine)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "parse_s": parsed,
+        "conforms": report.conforms,
+        "results": len(report.results),
+    }
+
+
+def child_queries(
+    data: Path,
+    backend: str = "embedded",
+    repeat: int = 3,
+    endpoint: str = "",
+    exclude: str = "",
+    **_: object,
+) -> dict:
+    """Every catalogue query (example parameters): load time and median query times."""
+    from hngraph.catalogue import load_catalogue
+    from hngraph.store import open_store
+
+    catalogue = load_catalogue(ROOT / "queries")
+    started = time.perf_counter()
+    source = {"endpoint": endpoint} if endpoint else {"data": [data], "backend": backend}
+    store = open_store(**source)
+    loaded = time.perf_counter() - started
+    times: dict[str, float] = {}
+    rows: dict[str, int] = {}
+    skipped: list[str] = []
+    budget = time.monotonic() + BUDGET_S
+    signal.signal(signal.SIGALRM, _timeout)
+    for name, query in sorted(catalogue.items()):
+        values = query.example_values()
+        samples = []
+        if name in exclude.split(","):
+            skipped.append(f"{name} (excluded)")
+            continue
+        if time.monotonic() > budget:
+            skipped.append(name)
+            continue
+        try:
+            for _ in range(repeat + (repeat > 1)):  # one warm-up run when repeating
+                signal.alarm(QUERY_TIMEOUT_S)
+                begin = time.perf_counter()
+                rows[name] = len(query.run(store, values).rows)
+                samples.append(time.perf_counter() - begin)
+                signal.alarm(0)
+        except Exception as error:  # the store wraps the alarm's TimeoutError in StoreError
+            signal.alarm(0)
+            if not isinstance(error, TimeoutError) and not isinstance(
+                error.__cause__, TimeoutError
+            ):
+                raise
+            skipped.append(f"{name} (> {QUERY_TIMEOUT_S} s)")
+            continue
+        times[name] = statistics.median(samples[1:] if repeat > 1 else samples)
+    return {"seconds": loaded, "queries": times, "rows": rows, "skipped": skipped}
+
+
+def _timeout(signum: int, frame: object) -> None:
+    raise TimeoutError
+
+
+CHILDREN: dict[str, Callable[..., dict]] = {
+    "read": child_read,
+    "load-embedded": child_load_embedded,
+    "load-rdflib": child_load_rdflib,
+    "validate-fast": child_validate_fast,
+    "validate-plain": child_validate_plain,
+    "queries": child_queries,
+}
+
+
+def run_child(step: str, **options: object) -> tuple[dict, float]:
+    """Run a child step; return its JSON answer and its peak memory in MB."""
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", step]
+    for key, value in options.items():
+        argv += [f"--{key.replace('_', '-')}", str(value)]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    out, err = _communicate(process)
+    if process.returncode != 0:
+        raise RuntimeError(f"step {step} failed:\n{err.decode(errors='replace')[-3000:]}")
+    return json.loads(out.decode().strip().splitlines()[-1]), process.peak_mb  # type: ignore[attr-defined]
+
+
+def _communicate(process: subprocess.Popen) -> tuple[bytes, bytes]:
+    """Read the child's output, then reap it with ``wait4`` to get its own peak RSS."""
+    out = process.stdout.read() if process.stdout else b""
+    err = process.stderr.read() if process.stderr else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.peak_mb = usage.ru_maxrss / 1024  # type: ignore[attr-defined]  # Linux: KiB
+    return out, err
+
+
+def run_timed(argv: Sequence[str], cwd: Path) -> tuple[float, float]:
+    """Wall-clock seconds and peak MB of a command (e.g. ``hngraph build``)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err = _communicate(process)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(argv[:4])} … failed:\n{err.decode(errors='replace')[-3000:]}"
+        )
+    return seconds, process.peak_mb  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------------
+# The Oxigraph server
+# ---------------------------------------------------------------------------------------------
+
+
+class OxigraphServer:
+    """``oxigraph serve`` (PyPI ``oxigraph``) in memory on a free loopback port."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("oxigraph")
+        if binary is None:
+            raise RuntimeError("the `oxigraph` command is missing: pip install oxigraph")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [binary, "serve", "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("oxigraph serve did not start within 30 s")
+
+    def load(self, data: Path) -> float:
+        """PUT the N-Triples file into the default graph (Graph Store Protocol); seconds."""
+        from hngraph.remote import Policy, store_graph
+
+        body = data.read_bytes()
+        started = time.perf_counter()
+        store_graph(
+            f"{self.base}/store",
+            body,
+            "application/n-triples",
+            policy=Policy(timeout=3600, deadline=3600),
+        )
+        return time.perf_counter() - started
+
+    def peak_mb(self) -> float | None:
+        """The server's peak resident memory (``VmHWM``)."""
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            return None
+        return None
+
+    def stop(self) -> None:
+        """Stop the server this object started."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# One size
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    """What to measure."""
+
+    out: Path
+    seed: int
+    repeat: int
+    jobs: int
+    plain_max: int
+    oxshacl_max: int
+    rdflib_max: int
+    server: bool
+    exclude: str = ""
+
+
+def prepare(size: int, corpus: Path, options: Options) -> tuple[list[Figure], Path]:
+    """Build the dataset of ``size`` lists; convert it to N-Triples."""
+    import pyoxigraph as ox
+
+    sources = [f"data/source/synthetic-{i}.txt" for i in range(1, size + 1)]
+    out = options.out / f"n{size}"
+    argv = [sys.executable, "-m", "hngraph", "build", "--out", str(out)]
+    for source in sources:
+        argv += ["--source", source]
+    seconds, peak = run_timed(argv, corpus)
+    store = ox.Store()
+    store.bulk_load(path=str(out / "hngraph.ttl"), format=ox.RdfFormat.TURTLE)
+    nt = out / "hngraph.nt"
+    store.dump(output=str(nt), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    triples = len(store)
+    figure = Figure(
+        size,
+        "build",
+        "hngraph build",
+        seconds=seconds,
+        peak_mb=peak,
+        extra={"triples": triples, "nt_bytes": nt.stat().st_size},
+    )
+    return [figure], nt
+
+
+def measure(size: int, nt: Path, options: Options, progress: Callable[[str], None]) -> list[Figure]:
+    """Every figure but the build's for one size."""
+    figures: list[Figure] = []
+
+    def step(name: str, label: str, child: str, **kw: object) -> dict:
+        progress(f"N={size} {name} ({label})")
+        answer, peak = run_child(child, data=nt, **kw)
+        figures.append(
+            Figure(
+                size,
+                name,
+                label,
+                seconds=answer["seconds"],
+                peak_mb=peak,
+                extra={k: v for k, v in answer.items() if k not in ("seconds", "queries")},
+            )
+        )
+        return answer
+
+    step("I/O floor: read N-Triples", "python", "read")
+    step("load", "pyoxigraph bulk load", "load-embedded")
+    if size <= options.rdflib_max:
+        step("load", "rdflib parse", "load-rdflib")
+    step("validate", "fastvalidate", "validate-fast", jobs=options.jobs)
+    if size <= options.plain_max:
+        step("validate", "plain pySHACL (rdflib)", "validate-plain", engine="rdflib")
+    if size <= options.oxshacl_max:
+        step("validate", "pySHACL on Oxigraph", "validate-plain", engine="oxigraph")
+    for backend in ("embedded", "rdflib"):
+        if backend == "rdflib" and size > options.rdflib_max:
+            continue
+        repeat = options.repeat if backend == "embedded" else 1  # rdflib: one cold run
+        answer = step(
+            "queries: load",
+            backend,
+            "queries",
+            backend=backend,
+            repeat=repeat,
+            exclude=options.exclude,
+        )
+        figures.extend(_query_figures(size, backend, answer, figures[-1].peak_mb))
+    if options.server:
+        figures.extend(_server(size, nt, options, progress))
+    return figures
+
+
+def _query_figures(size: int, backend: str, answer: dict, peak: float | None) -> list[Figure]:
+    return [
+        Figure(
+            size,
+            "query",
+            backend,
+            query=name,
+            seconds=seconds,
+            peak_mb=peak,
+            extra={"rows": answer["rows"][name]},
+        )
+        for name, seconds in sorted(answer["queries"].items())
+    ] + [
+        Figure(size, "query", backend, query=name.split(" ")[0], note=f"skipped: {name}")
+        for name in answer.get("skipped", [])
+    ]
+
+
+def _server(size: int, nt: Path, options: Options, progress: Callable[[str], None]) -> list[Figure]:
+    progress(f"N={size} oxigraph serve: load + queries")
+    server = OxigraphServer()
+    try:
+        loaded = server.load(nt)
+        answer, _ = run_child(
+            "queries",
+            data=nt,
+            endpoint=f"{server.base}/query",
+            repeat=options.repeat,
+            exclude=options.exclude,
+        )
+        peak = server.peak_mb()
+    finally:
+        server.stop()
+    figures = [Figure(size, "load", "oxigraph serve (GSP PUT)", seconds=loaded, peak_mb=peak)]
+    return figures + _query_figures(size, "server", answer, peak)
+
+
+def cold_query_cli(runs: int = 5) -> Figure:
+    """Cold process time of ``hngraph query department-workload`` on the built dataset (N = 1)."""
+    argv = [sys.executable, "-m", "hngraph", "query", "department-workload"]
+    samples = []
+    peak = None
+    for _ in range(runs):
+        seconds, peak = run_timed(argv, ROOT)
+        samples.append(seconds)
+    return Figure(
+        1,
+        "cold `hngraph query department-workload`",
+        "process",
+        seconds=statistics.median(samples),
+        peak_mb=peak,
+        note=f"median of {runs}; data/dataset/hngraph.ttl (the Hunan list)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+
+def slope(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of log(value) against log(size); None with fewer than two sizes."""
+    points = [(n, v) for n, v in points if v and v > 0 and n > 0]
+    if len({n for n, _ in points}) < 2:
+        return None
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(v) for _, v in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
+
+
+def _fmt(value: float | None, unit: str = "s") -> str:
+    if value is None:
+        return "–"
+    if unit == "s":
+        if value < 0.001:
+            return f"{value * 1e6:.0f} µs"
+        if value < 1:
+            return f"{value * 1000:.1f} ms"
+        return f"{value:.2f} s"
+    return f"{value:.0f}"
+
+
+def markdown(figures: list[Figure], sizes: list[int]) -> str:
+    """The tables: pipeline times, peak memory, queries side by side."""
+    head = " | ".join(f"N={n}" for n in sizes)
+    lines = [
+        "### Pipeline (wall-clock seconds; peak memory MB)",
+        "",
+        f"| step | backend | {head} | slope | peak MB at N={sizes[-1]} |",
+        "|---|---|" + "---|" * len(sizes) + "---|---|",
+    ]
+    keys: list[tuple[str, str]] = []
+    for f in figures:
+        if f.step != "query" and (f.step, f.backend) not in keys:
+            keys.append((f.step, f.backend))
+    for step_name, backend in keys:
+        row = {f.size: f for f in figures if (f.step, f.backend) == (step_name, backend)}
+        cells = " | ".join(_fmt(row[n].seconds) if n in row else "–" for n in sizes)
+        s = slope([(n, f.seconds) for n, f in row.items() if f.seconds])
+        last = row.get(sizes[-1]) or (row[max(row)] if row else None)
+        lines.append(
+            f"| {step_name} | {backend} | {cells} | {_fmt2(s)} | "
+            f"{_fmt(last.peak_mb if last else None, 'mb')} |"
+        )
+    triples = {f.size: f.extra.get("triples") for f in figures if f.step == "build"}
+    counts = ", ".join(f"N={n}: {triples[n]:,}" for n in sizes if triples.get(n))
+    lines += ["", f"Triples: {counts}", ""]
+    lines += _query_table(figures, sizes)
+    return "\n".join(lines) + "\n"
+
+
+def _fmt2(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _query_table(figures: list[Figure], sizes: list[int]) -> list[str]:
+    queries = sorted({f.query for f in figures if f.step == "query"})
+    if not queries:
+        return []
+    by = {(f.query, f.backend, f.size): f.seconds for f in figures if f.step == "query"}
+    skipped = {
+        (f.query, f.backend, f.size): _skip_text(f.note)
+        for f in figures
+        if f.step == "query" and f.note.startswith("skipped")
+    }
+    cols = []
+    for backend, label in (("embedded", "emb"), ("rdflib", "rdflib"), ("server", "server")):
+        cols += [(backend, n, f"{label} N={n}") for n in sizes if (queries[0], backend, n) in by]
+    ratio_sizes = [n for n in sizes if (queries[0], "rdflib", n) in by]
+    header = " | ".join(c[2] for c in cols) + "".join(f" | emb÷rdflib N={n}" for n in ratio_sizes)
+    lines = [
+        "### Catalogue queries (median seconds, example parameters)",
+        "",
+        f"| query | {header} | slope emb |",
+        "|---|" + "---|" * (len(cols) + len(ratio_sizes) + 1),
+    ]
+    for name in queries:
+        cells = [
+            _fmt(by.get((name, b, n))) if (name, b, n) not in skipped else skipped[(name, b, n)]
+            for b, n, _ in cols
+        ]
+        for n in ratio_sizes:
+            emb, ref = by.get((name, "embedded", n)), by.get((name, "rdflib", n))
+            cells.append(f"{emb / ref:.4f} ({ref / emb:.0f}×)" if emb and ref else "–")
+        s = slope([(n, by[(name, "embedded", n)]) for n in sizes if (name, "embedded", n) in by])
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {_fmt2(s)} |")
+    return lines
+
+
+def _skip_text(note: str) -> str:
+    if "excluded" in note:
+        return "excluded"
+    if "(> " in note:
+        return f"> {QUERY_TIMEOUT_S} s"
+    return "not run (budget)"
+
+
+def write_csv(figures: list[Figure], path: Path) -> None:
+    """One row per figure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["size", "step", "backend", "query", "seconds", "peak_mb", "note", "extra"])
+        for f in figures:
+            row = asdict(f)
+            writer.writerow(
+                [
+                    row["size"],
+                    row["step"],
+                    row["backend"],
+                    row["query"],
+                    "" if f.seconds is None else f"{f.seconds:.6f}",
+                    "" if f.peak_mb is None else f"{f.peak_mb:.1f}",
+                    f.note,
+                    json.dumps(f.extra, ensure_ascii=False, sort_keys=True),
+                ]
+            )
+
+
+class _PlainProgress:
+    """A stand-in for tqdm when it is not installed: one line per step on stderr."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def __enter__(self) -> _PlainProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def set_postfix_str(self, text: str) -> None:
+        print(f"bench [{self.done}/{self.total}] {text}", file=sys.stderr, flush=True)
+
+    def update(self, count: int) -> None:
+        self.done += count
+
+
+def _progress(total: int):
+    """tqdm's progress bar if tqdm is installed (pip install tqdm), else plain lines."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _PlainProgress(total)
+    return tqdm(total=total, desc="bench", unit="step")
+
+
+def read_csv(path: Path) -> list[Figure]:
+    """Figures back from a CSV written by ``write_csv``."""
+    with path.open(newline="", encoding="utf-8") as stream:
+        return [
+            Figure(
+                int(row["size"]),
+                row["step"],
+                row["backend"],
+                row["query"],
+                float(row["seconds"]) if row["seconds"] else None,
+                float(row["peak_mb"]) if row["peak_mb"] else None,
+                row["note"],
+                json.loads(row["extra"] or "{}"),
+            )
+            for row in csv.DictReader(stream)
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1,10,100", help="list counts N, comma-separated")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    parser.add_argument("--seed", type=int, default=None, help="corpus seed")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per query")
+    parser.add_argument("--jobs", type=int, default=1, help="threads of the fast validation")
+    parser.add_argument("--plain-max", type=int, default=10, help="largest N for plain pySHACL")
+    parser.add_argument(
+        "--oxshacl-max",
+        type=int,
+        default=1,
+        help="largest N for pySHACL on an Oxigraph-backed graph",
+    )
+    parser.add_argument("--rdflib-max", type=int, default=100, help="largest N for rdflib")
+    parser.add_argument("--no-server", action="store_true", help="skip the Oxigraph server")
+    parser.add_argument(
+        "--exclude", default="", metavar="NAMES", help="catalogue queries to skip, comma-separated"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one repeat, no plain pySHACL: a smoke test"
+    )
+    parser.add_argument(
+        "--report",
+        nargs="+",
+        type=Path,
+        metavar="CSV",
+        help="print the tables of earlier runs' CSV files together, and exit",
+    )
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--backend", default="embedded", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="rdflib", help=argparse.SUPPRESS)
+    parser.add_argument("--endpoint", default="", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark (or, with --child, one step of it)."""
+    args = _parser().parse_args(argv)
+    if args.child:
+        answer = CHILDREN[args.child](
+            data=args.data,
+            backend=args.backend,
+            engine=args.engine,
+            endpoint=args.endpoint,
+            repeat=args.repeat,
+            jobs=args.jobs,
+            exclude=args.exclude,
+        )
+        print(json.dumps(answer))
+        return 0
+    if args.report:
+        figures = [f for path in args.report for f in read_csv(path)]
+        print(markdown(figures, sorted({f.size for f in figures if f.step == "build"})))
+        return 0
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    options = Options(
+        out=args.out,
+        seed=args.seed if args.seed is not None else generate.DEFAULT_SEED,
+        repeat=1 if args.quick else args.repeat,
+        jobs=args.jobs,
+        plain_max=0 if args.quick else args.plain_max,
+        oxshacl_max=0 if args.quick else args.oxshacl_max,
+        rdflib_max=args.rdflib_max,
+        server=not args.no_server,
+        exclude=args.exclude,
+    )
+    corpus = options.out / "corpus"
+    generate.write_corpus(corpus, max(sizes), options.seed, project=ROOT)
+    figures: list[Figure] = []
+    with _progress(total=len(sizes) * 2 + (1 in sizes)) as bar:
+        for size in sizes:
+            bar.set_postfix_str(f"N={size} build")
+            built, nt = prepare(size, corpus, options)
+            figures += built
+            bar.update(1)
+            figures += measure(size, nt, options, lambda text: bar.set_postfix_str(text))
+            bar.update(1)
+        if 1 in sizes:
+            bar.set_postfix_str("cold CLI")
+            figures.append(cold_query_cli(1 if args.quick else 5))
+            bar.update(1)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    csv_path = options.out / f"bench-{stamp}.csv"
+    write_csv(figures, csv_path)
+    table = markdown(figures, sizes)
+    (options.out / f"bench-{stamp}.md").write_text(table, encoding="utf-8")
+    print(table)
+    print(f"CSV: {csv_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
