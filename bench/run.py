@@ -449,16 +449,14 @@ def cold_query_cli(runs: int = 5) -> Figure:
     """Cold process time of ``hngraph query department-workload`` on the built dataset (N = 1)."""
     argv = [sys.executable, "-m", "hngraph", "query", "department-workload"]
     samples = []
-    peak = None
     for _ in range(runs):
-        seconds, peak = run_timed(argv, ROOT)
+        seconds, _ = run_timed(argv, ROOT)  # ru_maxrss would include this process's memory
         samples.append(seconds)
     return Figure(
         1,
         "cold `hngraph query department-workload`",
         "process",
         seconds=statistics.median(samples),
-        peak_mb=peak,
         note=f"median of {runs}; data/dataset/hngraph.ttl (the Hunan list)",
     )
 
