@@ -1,9 +1,15 @@
-"""Turn parsed task lists, the organisation registry and the ontology into one RDF graph."""
+"""Turn parsed task lists, the organisation registry and the ontology into RDF triples.
+
+``prepare_build`` checks every input first; the resulting ``Build`` gives the shared triples and
+then one list's triples at a time, which ``hngraph.dataset`` streams to Turtle. ``build_graph``
+puts the same triples into one rdflib graph (the in-memory reference, for small data and tests).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -11,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VO
 
 from hngraph import __version__, paths
 from hngraph.errors import SourceError
-from hngraph.knowledge import knowledge_graph
+from hngraph.knowledge import Knowledge, Triple, load_knowledge
 from hngraph.namespace import HN, HNID, ORG, concept_iri, measure_iri, responsibility_iri, task_iri
 from hngraph.namespace import list_iri as list_iri_of
 from hngraph.parse import read_metadata
@@ -48,6 +54,13 @@ PREFIXES = {
     "owl": OWL,
     "schema": SCHEMA,
 }
+TURTLE_PREFIXES: dict[str, str] = {  # declared at the top of the dataset file, used or not
+    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "vann": "http://purl.org/vocab/vann/",
+}
 
 
 @dataclass(frozen=True)
@@ -70,22 +83,75 @@ def load_inputs(root: Path) -> BuildInputs:
     )
 
 
-def build_graph(task_lists: Sequence[TaskList], inputs: BuildInputs) -> Graph:
-    """The whole dataset: ontology, schemes, registry, every list and the dataset description."""
+@dataclass(frozen=True)
+class Build:
+    """A checked build: every list with its inputs resolved, ready to give its triples.
+
+    ``shared_triples`` (ontology, schemes, registry, lineage, dataset description) and
+    ``list_triples`` (one list with its judgements) together are the whole dataset; a writer can
+    take one list at a time, so memory holds one list's triples plus the shared ones.
+    """
+
+    task_lists: tuple[TaskList, ...]
+    inputs: BuildInputs
+    knowledge: Knowledge
+
+    def shared_triples(self) -> Iterator[Triple]:
+        """Triples that belong to no list: vocabularies, registry, lineage, the dataset."""
+        yield from self.inputs.vocabularies
+        yield from self.inputs.registry.graph
+        yield from self.knowledge.lineage
+        yield from _dataset_triples(self.task_lists)
+
+    def list_triples(self, task_list: TaskList) -> Iterator[Triple]:
+        """One list's triples: description, tasks, measures, responsibilities, judgements."""
+        yield from _task_list_triples(task_list, self.inputs, _translations(task_list, self.inputs))
+        yield from self.knowledge.triples(task_list)
+
+
+def prepare_build(task_lists: Sequence[TaskList], inputs: BuildInputs) -> Build:
+    """Check everything bad input can break, in the order a build meets it; write nothing.
+
+    Slugs, translations, department names and the knowledge layer are checked for every list
+    before any triple is made, so an error names its file and line and no output has begun.
+    """
     _check_unique_slugs(task_lists)
+    for task_list in task_lists:
+        _translations(task_list, inputs)
+        for task in task_list.tasks:
+            _organisations(task_list, task, inputs.registry)
+    knowledge = load_knowledge(task_lists, inputs.root)
+    return Build(tuple(task_lists), inputs, knowledge)
+
+
+def build_graph(task_lists: Sequence[TaskList], inputs: BuildInputs) -> Graph:
+    """The whole dataset in memory: ontology, schemes, registry, every list and the dataset.
+
+    The reference for small data and tests; ``hngraph build`` streams the same triples instead.
+    """
+    build = prepare_build(task_lists, inputs)
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    graph += inputs.vocabularies
-    graph += inputs.registry.graph
-    for task_list in task_lists:
-        translations = load_translations(
-            translation_file(paths.translations_dir(inputs.root), task_list.slug), task_list
-        )
-        _add_task_list(graph, task_list, inputs, translations)
-    graph += knowledge_graph(task_lists, inputs.root)
-    _add_dataset(graph, task_lists, inputs.root)
+    for triple in build.shared_triples():
+        graph.add(triple)
+    for task_list in build.task_lists:
+        for triple in build.list_triples(task_list):
+            graph.add(triple)
     return graph
+
+
+def _translations(task_list: TaskList, inputs: BuildInputs) -> dict[tuple[int, int], str]:
+    return load_translations(
+        translation_file(paths.translations_dir(inputs.root), task_list.slug), task_list
+    )
+
+
+def _organisations(task_list: TaskList, task: Task, registry: Registry) -> list[URIRef]:
+    """The organisations of a task's department cell, in order; an unknown name is an error."""
+    return [
+        registry.resolve(name, task_list, task.number, task.line + 2) for name in task.departments
+    ]
 
 
 def _check_unique_slugs(task_lists: Sequence[TaskList]) -> None:
@@ -108,129 +174,151 @@ def source_path_text(source: Path, root: Path) -> str:
         return source.name
 
 
-def _add_task_list(
-    graph: Graph,
+def _task_list_triples(
     task_list: TaskList,
     inputs: BuildInputs,
     translations: dict[tuple[int, int], str],
-) -> None:
+) -> Iterator[Triple]:
     slug = task_list.slug
     the_list = list_iri_of(slug)
     source = HNID[f"list/{slug}/source"]
     metadata = read_metadata(task_list.source)
-    graph.add((the_list, RDF.type, HN.TaskList))
-    graph.add((the_list, DCTERMS.title, Literal(task_list.title, lang="zh")))
-    graph.add((the_list, RDFS.label, Literal(task_list.title, lang="zh")))
-    graph.add((the_list, HN.attachmentLabel, Literal(task_list.attachment_label, lang="zh")))
-    graph.add((the_list, HN.roleConvention, FIRST_LISTED_LEADS))
-    graph.add((the_list, DCTERMS.source, source))
+    yield (the_list, RDF.type, HN.TaskList)
+    yield (the_list, DCTERMS.title, Literal(task_list.title, lang="zh"))
+    yield (the_list, RDFS.label, Literal(task_list.title, lang="zh"))
+    yield (the_list, HN.attachmentLabel, Literal(task_list.attachment_label, lang="zh"))
+    yield (the_list, HN.roleConvention, FIRST_LISTED_LEADS)
+    yield (the_list, DCTERMS.source, source)
     if "title_en" in metadata:
-        graph.add((the_list, RDFS.label, Literal(metadata["title_en"], lang="en")))
-        graph.add((the_list, HN.unofficialTranslation, Literal(metadata["title_en"], lang="en")))
+        yield (the_list, RDFS.label, Literal(metadata["title_en"], lang="en"))
+        yield (the_list, HN.unofficialTranslation, Literal(metadata["title_en"], lang="en"))
     for key, lang in (("coverage_zh", "zh"), ("coverage_en", "en")):
         if key in metadata:
-            graph.add((the_list, DCTERMS.coverage, Literal(metadata[key], lang=lang)))
+            yield (the_list, DCTERMS.coverage, Literal(metadata[key], lang=lang))
     for key, lang in (("note_zh", "zh"), ("note_en", "en")):
         if key in metadata:
-            graph.add((the_list, SKOS.editorialNote, Literal(metadata[key], lang=lang)))
+            yield (the_list, SKOS.editorialNote, Literal(metadata[key], lang=lang))
 
-    graph.add((source, RDF.type, PROV.Entity))
-    graph.add((source, RDF.type, FOAF.Document))
-    graph.add((source, RDFS.label, Literal(f"{task_list.title}（来源文本）", lang="zh")))
-    graph.add((source, RDFS.label, Literal(f"Source text of list {slug}", lang="en")))
-    graph.add((source, HN.sha256, Literal(task_list.sha256)))
-    graph.add(
-        (source, DCAT.byteSize, Literal(task_list.byte_size, datatype=XSD.nonNegativeInteger))
-    )
-    graph.add((source, DCTERMS.format, Literal("text/plain; charset=utf-8")))
-    graph.add((source, HN.sourcePath, Literal(source_path_text(task_list.source, inputs.root))))
+    yield (source, RDF.type, PROV.Entity)
+    yield (source, RDF.type, FOAF.Document)
+    yield (source, RDFS.label, Literal(f"{task_list.title}（来源文本）", lang="zh"))
+    yield (source, RDFS.label, Literal(f"Source text of list {slug}", lang="en"))
+    yield (source, HN.sha256, Literal(task_list.sha256))
+    yield (source, DCAT.byteSize, Literal(task_list.byte_size, datatype=XSD.nonNegativeInteger))
+    yield (source, DCTERMS.format, Literal("text/plain; charset=utf-8"))
+    yield (source, HN.sourcePath, Literal(source_path_text(task_list.source, inputs.root)))
 
     for task in task_list.tasks:
-        _add_task(graph, task_list, task, inputs.registry, translations)
+        yield from _task_triples(task_list, task, inputs.registry, translations)
 
 
-def _add_task(
-    graph: Graph,
+class _Terms:
+    """A namespace whose terms are made once: rdflib builds a new URIRef on every attribute access.
+
+    The first access of a name goes through the namespace (so a closed one still refuses a typo);
+    later ones are plain attribute reads. Used where terms are needed per task and measure.
+    """
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+_HN, _RDF, _RDFS = _Terms(HN), _Terms(RDF), _Terms(RDFS)
+
+
+@lru_cache(maxsize=1 << 13)
+def _label(text: str, lang: str) -> Literal:
+    """A language-tagged literal that repeats across lists ("Task 7"@en): made once, then shared."""
+    return Literal(text, lang=lang)
+
+
+@lru_cache(maxsize=1 << 12)
+def _number(value: int) -> Literal:
+    """An ``xsd:integer`` literal (task, measure, rank and line numbers repeat across lists)."""
+    return Literal(value)
+
+
+def _task_triples(
     task_list: TaskList,
     task: Task,
     registry: Registry,
     translations: dict[tuple[int, int], str],
-) -> None:
+) -> Iterator[Triple]:
     slug = task_list.slug
     node = task_iri(slug, task.number)
-    graph.add((list_iri_of(slug), HN.hasTask, node))
-    graph.add((node, RDF.type, HN.Task))
-    graph.add((node, HN.taskList, list_iri_of(slug)))
-    graph.add((node, HN.taskNumber, Literal(task.number)))
-    graph.add((node, RDFS.label, Literal(f"任务 {task.number}", lang="zh")))
-    graph.add((node, RDFS.label, Literal(f"Task {task.number}", lang="en")))
-    graph.add((node, HN.text, Literal(task.text, lang="zh")))
-    graph.add((node, HN.sourceLine, Literal(task.line)))
+    the_list = list_iri_of(slug)
+    yield (the_list, _HN.hasTask, node)
+    yield (node, _RDF.type, _HN.Task)
+    yield (node, _HN.taskList, the_list)
+    yield (node, _HN.taskNumber, _number(task.number))
+    yield (node, _RDFS.label, _label(f"任务 {task.number}", "zh"))
+    yield (node, _RDFS.label, _label(f"Task {task.number}", "en"))
+    yield (node, _HN.text, Literal(task.text, lang="zh"))
+    yield (node, _HN.sourceLine, _number(task.line))
     if translations:
         english = task_translation(translations, task.number, len(task.measures))
-        graph.add((node, HN.unofficialTranslation, Literal(english, lang="en")))
+        yield (node, _HN.unofficialTranslation, Literal(english, lang="en"))
     for measure in task.measures:
         item = measure_iri(slug, task.number, measure.number)
-        graph.add((node, HN.hasMeasure, item))
-        graph.add((item, RDF.type, HN.Measure))
-        graph.add((item, HN.task, node))
-        graph.add((item, HN.measureNumber, Literal(measure.number)))
-        graph.add(
-            (item, RDFS.label, Literal(f"任务 {task.number} 举措 {measure.number}", lang="zh"))
-        )
-        graph.add(
-            (item, RDFS.label, Literal(f"Task {task.number} measure {measure.number}", lang="en"))
-        )
-        graph.add((item, HN.text, Literal(measure.text, lang="zh")))
+        yield (node, _HN.hasMeasure, item)
+        yield (item, _RDF.type, _HN.Measure)
+        yield (item, _HN.task, node)
+        yield (item, _HN.measureNumber, _number(measure.number))
+        yield (item, _RDFS.label, _label(f"任务 {task.number} 举措 {measure.number}", "zh"))
+        yield (item, _RDFS.label, _label(f"Task {task.number} measure {measure.number}", "en"))
+        yield (item, _HN.text, Literal(measure.text, lang="zh"))
         if translations:
             english = translations[(task.number, measure.number)]
-            graph.add((item, HN.unofficialTranslation, Literal(english, lang="en")))
-    for rank, name in enumerate(task.departments, start=1):
-        organisation = registry.resolve(name, task_list, task.number, task.line + 2)
+            yield (item, _HN.unofficialTranslation, Literal(english, lang="en"))
+    organisations = _organisations(task_list, task, registry)
+    for rank, (name, organisation) in enumerate(
+        zip(task.departments, organisations, strict=True), start=1
+    ):
         role = LEAD if rank == 1 else SUPPORTING
         holder = responsibility_iri(slug, task.number, rank)
-        graph.add((node, HN.responsibility, holder))
-        graph.add((node, HN.leadDepartment if rank == 1 else HN.supportingDepartment, organisation))
-        graph.add((holder, RDF.type, HN.Responsibility))
-        graph.add((holder, HN.task, node))
-        graph.add((holder, HN.organization, organisation))
-        graph.add((holder, HN.role, role))
-        graph.add((holder, HN.rank, Literal(rank)))
-        graph.add((holder, HN.nameAsWritten, Literal(name, lang="zh")))
-        graph.add(
-            (holder, RDFS.label, Literal(f"任务 {task.number} 责任部门 {rank}：{name}", lang="zh"))
-        )
-        graph.add((holder, RDFS.label, Literal(f"Task {task.number} department {rank}", lang="en")))
+        yield (node, _HN.responsibility, holder)
+        yield (node, _HN.leadDepartment if rank == 1 else _HN.supportingDepartment, organisation)
+        yield (holder, _RDF.type, _HN.Responsibility)
+        yield (holder, _HN.task, node)
+        yield (holder, _HN.organization, organisation)
+        yield (holder, _HN.role, role)
+        yield (holder, _HN.rank, _number(rank))
+        yield (holder, _HN.nameAsWritten, _label(name, "zh"))
+        yield (holder, _RDFS.label, _label(f"任务 {task.number} 责任部门 {rank}：{name}", "zh"))
+        yield (holder, _RDFS.label, _label(f"Task {task.number} department {rank}", "en"))
 
 
-def _add_dataset(graph: Graph, task_lists: Sequence[TaskList], root: Path) -> None:
+def _dataset_triples(task_lists: Sequence[TaskList]) -> Iterator[Triple]:
     activity = HNID[f"build/{__version__}"]
-    graph.add((DATASET, RDF.type, DCAT.Dataset))
-    graph.add((DATASET, RDF.type, VOID.Dataset))
-    graph.add((DATASET, DCTERMS.title, Literal("hngraph：政策任务清单知识图谱", lang="zh")))
-    graph.add(
-        (
-            DATASET,
-            DCTERMS.title,
-            Literal("hngraph: a knowledge graph of policy task lists", lang="en"),
-        )
+    yield (DATASET, RDF.type, DCAT.Dataset)
+    yield (DATASET, RDF.type, VOID.Dataset)
+    yield (DATASET, DCTERMS.title, Literal("hngraph：政策任务清单知识图谱", lang="zh"))
+    yield (
+        DATASET,
+        DCTERMS.title,
+        Literal("hngraph: a knowledge graph of policy task lists", lang="en"),
     )
-    graph.add((DATASET, RDFS.label, Literal("hngraph 数据集", lang="zh")))
-    graph.add((DATASET, RDFS.label, Literal("hngraph dataset", lang="en")))
-    graph.add((DATASET, DCTERMS.license, LICENCE))
-    graph.add((DATASET, DCAT_VERSION, Literal(__version__)))
-    graph.add((DATASET, SKOS.editorialNote, Literal(TRANSLATION_NOTE_ZH, lang="zh")))
-    graph.add((DATASET, SKOS.editorialNote, Literal(TRANSLATION_NOTE_EN, lang="en")))
-    graph.add((DATASET, PROV.wasGeneratedBy, activity))
-    graph.add((activity, RDF.type, PROV.Activity))
-    graph.add((activity, RDFS.label, Literal(f"hngraph build {__version__}", lang="en")))
-    graph.add((activity, PROV.wasAssociatedWith, SOFTWARE))
-    graph.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
-    graph.add((SOFTWARE, RDFS.label, Literal("hngraph", lang="en")))
-    graph.add((SOFTWARE, URIRef(SCHEMA + "softwareVersion"), Literal(__version__)))
+    yield (DATASET, RDFS.label, Literal("hngraph 数据集", lang="zh"))
+    yield (DATASET, RDFS.label, Literal("hngraph dataset", lang="en"))
+    yield (DATASET, DCTERMS.license, LICENCE)
+    yield (DATASET, DCAT_VERSION, Literal(__version__))
+    yield (DATASET, SKOS.editorialNote, Literal(TRANSLATION_NOTE_ZH, lang="zh"))
+    yield (DATASET, SKOS.editorialNote, Literal(TRANSLATION_NOTE_EN, lang="en"))
+    yield (DATASET, PROV.wasGeneratedBy, activity)
+    yield (activity, RDF.type, PROV.Activity)
+    yield (activity, RDFS.label, Literal(f"hngraph build {__version__}", lang="en"))
+    yield (activity, PROV.wasAssociatedWith, SOFTWARE)
+    yield (SOFTWARE, RDF.type, PROV.SoftwareAgent)
+    yield (SOFTWARE, RDFS.label, Literal("hngraph", lang="en"))
+    yield (SOFTWARE, URIRef(SCHEMA + "softwareVersion"), Literal(__version__))
     for task_list in task_lists:
         source = HNID[f"list/{task_list.slug}/source"]
-        graph.add((DATASET, DCTERMS.hasPart, list_iri_of(task_list.slug)))
-        graph.add((DATASET, PROV.wasDerivedFrom, source))
-        graph.add((activity, PROV.used, source))
-        graph.add((list_iri_of(task_list.slug), PROV.wasGeneratedBy, activity))
+        yield (DATASET, DCTERMS.hasPart, list_iri_of(task_list.slug))
+        yield (DATASET, PROV.wasDerivedFrom, source)
+        yield (activity, PROV.used, source)
+        yield (list_iri_of(task_list.slug), PROV.wasGeneratedBy, activity)

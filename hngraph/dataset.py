@@ -1,17 +1,36 @@
-"""The built dataset's files: render, write atomically, and check committed copies are fresh."""
+"""The built dataset's files: stream them, write atomically, check committed copies are fresh.
+
+``hngraph build`` parses and checks every source first (errors name file, line and task; nothing
+is written), then streams Turtle one list at a time into a temporary file that is renamed into
+place at the end: memory holds one list's triples plus the shared ones (ontology, registry, the
+dataset description), not the whole graph. ``--check`` streams the same bytes against the
+committed file. ``build_dataset`` and ``render`` build and serialise the whole graph in memory
+(small data, tests); they give the same bytes as the stream.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
 
 from hngraph import paths
-from hngraph.build import build_graph, load_inputs
+from hngraph.build import TURTLE_PREFIXES, Build, build_graph, load_inputs, prepare_build
 from hngraph.errors import HngraphError
+from hngraph.namespace import HNID
 from hngraph.parse import parse_file
-from hngraph.rdfio import turtle_bytes, write_atomically
+from hngraph.rdfio import (
+    ComparingSink,
+    Sink,
+    TurtleWriter,
+    atomic_stream,
+    natural_key,
+    turtle_bytes,
+    write_atomically,
+)
+from hngraph.records import TaskList
 
 DATASET_NAME = "hngraph.ttl"
 HEADER = (
@@ -19,22 +38,99 @@ HEADER = (
     "data/knowledge and ontology. Do not edit: change those inputs and run `hngraph build` again.\n"
     "Licence: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."
 )
+LIST_PREFIX = str(HNID["list/"])
+
+Group = tuple  # (0,) for shared subjects; (1, natural key of the slug) for a list's subjects
+Subjects = dict[URIRef, list[tuple[URIRef, Node]]]
+
+
+def group_key(iri: str) -> Group:
+    """The part of the file a subject belongs to: shared things first, then each list by slug."""
+    if iri.startswith(LIST_PREFIX):
+        return (1, natural_key(iri[len(LIST_PREFIX) :].partition("/")[0]))
+    return (0,)
+
+
+def subject_key(iri: str) -> tuple[Group, tuple]:
+    """Order of subjects in the file: by group, then by IRI with digit runs compared as numbers."""
+    iri = str(iri)  # an rdflib URIRef's own startswith is slow
+    return group_key(iri), natural_key(iri)
+
+
+def _parse_sources(sources: Sequence[Path]) -> list[TaskList]:
+    if not sources:
+        raise HngraphError("no source files to build (data/source/*.txt is empty)")
+    return [parse_file(source) for source in sources]
+
+
+def prepare(sources: Sequence[Path], root: Path) -> Build:
+    """Parse and check every source and input; errors name file, line and task. Nothing written."""
+    task_lists = _parse_sources(sources)
+    return prepare_build(task_lists, load_inputs(root))
 
 
 def build_dataset(sources: Sequence[Path], root: Path) -> Graph:
-    """Parse every source and build the dataset graph (nothing is written)."""
-    if not sources:
-        raise HngraphError("no source files to build (data/source/*.txt is empty)")
-    task_lists = [parse_file(source) for source in sources]
-    graph = build_graph(task_lists, load_inputs(root))
+    """Parse every source and build the whole dataset graph in memory (nothing is written)."""
+    graph = build_graph(_parse_sources(sources), load_inputs(root))
     if any(isinstance(term, BNode) for triple in graph for term in triple):
         raise HngraphError("the built graph holds a blank node; every resource needs an IRI")
     return graph
 
 
+def stream(build: Build, sink: Sink) -> None:
+    """Write the dataset's Turtle to ``sink`` one group of subjects (a list) at a time."""
+    writer = TurtleWriter(sink, TURTLE_PREFIXES, HEADER, key=subject_key)
+    pending: dict[Group, Subjects] = {}
+    _collect(build.shared_triples(), pending)
+    lists = {group_key(str(HNID[f"list/{t.slug}"])): t for t in build.task_lists}
+    for group in sorted(pending.keys() | lists.keys()):
+        subjects = pending.pop(group, {})
+        task_list = lists.get(group)
+        if task_list is not None:
+            _collect(build.list_triples(task_list), {group: subjects}, only=task_list.slug)
+        writer.write_subjects(subjects)
+
+
+def _collect(
+    triples: Iterable[tuple[URIRef, URIRef, Node]],
+    groups: dict[Group, Subjects],
+    only: str | None = None,
+) -> None:
+    """File triples by group and subject; with ``only`` (a slug), all must be in that list."""
+    placed: dict[Node, list[tuple[URIRef, Node]]] = {}
+    for subject, predicate, value in triples:
+        pairs = placed.get(subject)
+        if pairs is None:
+            group = group_key(str(subject)) if isinstance(subject, URIRef) else (0,)
+            if only is not None and group not in groups:
+                raise HngraphError(
+                    f"<{subject}> is made with list {only!r} but is not under its IRI: a list's "
+                    "triples must be about its own resources, or the file's order breaks"
+                )
+            pairs = placed[subject] = groups.setdefault(group, {}).setdefault(subject, [])
+        pairs.append((predicate, value))
+
+
+def write_dataset(sources: Sequence[Path], root: Path, out_dir: Path) -> list[Path]:
+    """Build and stream the dataset into ``out_dir`` atomically; return the files written."""
+    build = prepare(sources, root)
+    target = out_dir / DATASET_NAME
+    with atomic_stream(target) as sink:
+        stream(build, sink)
+    return [target]
+
+
+def check_dataset(sources: Sequence[Path], root: Path, out_dir: Path) -> list[str]:
+    """Names of files in ``out_dir`` that are missing or differ from a fresh build (streamed)."""
+    build = prepare(sources, root)
+    with ComparingSink(out_dir / DATASET_NAME) as sink:
+        stream(build, sink)
+    return [] if sink.same else [DATASET_NAME]
+
+
 def render(graph: Graph) -> dict[str, bytes]:
-    """File name → bytes of every dataset file."""
-    return {DATASET_NAME: turtle_bytes(graph, HEADER)}
+    """File name → bytes of every dataset file, from a graph in memory (small data)."""
+    return {DATASET_NAME: turtle_bytes(graph, HEADER, TURTLE_PREFIXES, key=subject_key)}
 
 
 def write(files: dict[str, bytes], out_dir: Path) -> list[Path]:
@@ -45,7 +141,7 @@ def write(files: dict[str, bytes], out_dir: Path) -> list[Path]:
 
 
 def stale_files(files: dict[str, bytes], out_dir: Path) -> list[str]:
-    """Names of files in ``out_dir`` that are missing or differ from a fresh build."""
+    """Names of files in ``out_dir`` that are missing or differ from ``files``."""
     stale = []
     for name, data in sorted(files.items()):
         path = out_dir / name

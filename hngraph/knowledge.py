@@ -8,7 +8,8 @@ direct triple (``task hn:policyArea area``, …) kept in step with it. Curated d
 (an unknown task, measure or concept, an evidence phrase not found verbatim in the text it
 justifies, a duplicate) raises ``KnowledgeError`` naming file, line and task. Concept schemes are
 read from ``ontology/`` to check slugs and take labels, but are not returned: the build loads them.
-No network.
+``load_knowledge`` checks every row first; ``Knowledge.triples`` then gives one list's triples at a
+time, so the build can stream. No network.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from hngraph import paths
 from hngraph.errors import RegistryError
@@ -42,6 +44,7 @@ YEAR_PATTERN = re.compile(r"^[0-9]{4}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONCEPT_PREFIX = str(HNID["concept/"])
 FRAMEWORK_SCHEMES = frozenset({"national-vet-reform-plan"})
+Triple = tuple[URIRef, URIRef, Node]
 
 
 class KnowledgeError(RegistryError):
@@ -138,20 +141,54 @@ def knowledge_dir(root: Path) -> Path:
 
 def knowledge_graph(task_lists: Sequence[TaskList], root: Path) -> Graph:
     """All knowledge-layer triples (judgements, direct links, lineage) for the given lists."""
-    concepts = load_concepts(root)
-    by_slug = {task_list.slug: task_list for task_list in task_lists}
+    knowledge = load_knowledge(task_lists, root)
     graph = Graph()
     graph.bind("hn", HN._NS)
     graph.bind("hnid", HNID)
     graph.bind("org", ORG)
+    for task_list in task_lists:
+        for triple in knowledge.triples(task_list):
+            graph.add(triple)
+    graph += knowledge.lineage
+    return graph
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The checked knowledge layer of a build: rows by list, concepts and lineage.
+
+    ``triples(task_list)`` gives one list's judgements at a time, so a build can stream them.
+    """
+
+    concepts: dict[str, dict[str, Concept]]
+    rows: dict[str, tuple[tuple[Kind, Row], ...]]  # list slug → its rows, in file order per kind
+    lineage: Graph
+
+    def triples(self, task_list: TaskList) -> Iterator[Triple]:
+        """One list's judgement and direct triples (already checked by ``load_knowledge``)."""
+        seen: dict[tuple[str, URIRef], int] = {}
+        for kind, row in self.rows.get(task_list.slug, ()):
+            yield from _judgement(kind, row, task_list, self.concepts, seen)
+
+
+def load_knowledge(task_lists: Sequence[TaskList], root: Path) -> Knowledge:
+    """Read and check every row about the given lists, then the lineage; errors name file and line.
+
+    The checks run in the order of files and rows, so the first error reported is the same one
+    whether the triples are then wanted all at once or a list at a time.
+    """
+    concepts = load_concepts(root)
+    by_slug = {task_list.slug: task_list for task_list in task_lists}
+    rows: dict[str, list[tuple[Kind, Row]]] = {}
     for kind in KINDS:
-        seen: dict[URIRef, int] = {}
+        seen: dict[tuple[str, URIRef], int] = {}
         for row in read_rows(root, kind):
             task_list = by_slug.get(row.list_slug)
             if task_list is not None:
-                _add_judgement(graph, kind, row, task_list, concepts, seen)
-    graph += load_lineage(root)
-    return graph
+                _judgement(kind, row, task_list, concepts, seen)
+                rows.setdefault(row.list_slug, []).append((kind, row))
+    lineage = load_lineage(root)
+    return Knowledge(concepts, {slug: tuple(found) for slug, found in rows.items()}, lineage)
 
 
 def read_rows(root: Path, kind: Kind) -> list[Row]:
@@ -211,14 +248,14 @@ def _number(text: str, name: str, shown: str, line: int, task: int | None) -> in
     return int(text)
 
 
-def _add_judgement(
-    graph: Graph,
+def _judgement(
     kind: Kind,
     row: Row,
     task_list: TaskList,
     concepts: dict[str, dict[str, Concept]],
-    seen: dict[URIRef, int],
-) -> None:
+    seen: dict[tuple[str, URIRef], int],
+) -> list[Triple]:
+    """The triples of one row's judgement, after checking the row against the list's texts."""
     task = _task(task_list, row)
     target, text, label_zh, label_en = _target(task_list, task, row, kind)
     if row.evidence not in text:
@@ -235,24 +272,27 @@ def _add_judgement(
         concept, slug = _concept(kind, row, concepts)
         value, value_zh, value_en = concept.iri, concept.label_zh, concept.label_en
     node = URIRef(f"{target}/{kind.segment}/{slug}")
-    if node in seen:
+    if (kind.file, node) in seen:
         raise KnowledgeError(
             f"duplicate judgement: {kind.column} {row.value!r} for the same target is already "
-            f"on line {seen[node]}",
+            f"on line {seen[(kind.file, node)]}",
             path=row.path,
             line=row.line,
             task=row.task,
         )
-    seen[node] = row.line
-    graph.add((node, RDF.type, kind.judgement))
-    graph.add((node, HNK.target, target))
-    graph.add((node, HNK.targetYear if kind.scheme is None else HNK.concept, value))
-    graph.add((node, HNK.evidence, Literal(row.evidence, lang="zh")))
-    graph.add((node, RDFS.label, Literal(f"{label_zh} {kind.label_zh}：{value_zh}", lang="zh")))
-    graph.add((node, RDFS.label, Literal(f"{label_en} {kind.label_en}: {value_en}", lang="en")))
+    seen[(kind.file, node)] = row.line
+    triples: list[Triple] = [
+        (node, RDF.type, kind.judgement),
+        (node, HNK.target, target),
+        (node, HNK.targetYear if kind.scheme is None else HNK.concept, value),
+        (node, HNK.evidence, Literal(row.evidence, lang="zh")),
+        (node, RDFS.label, Literal(f"{label_zh} {kind.label_zh}：{value_zh}", lang="zh")),
+        (node, RDFS.label, Literal(f"{label_en} {kind.label_en}: {value_en}", lang="en")),
+    ]
     if row.note:
-        graph.add((node, RDFS.comment, Literal(row.note, lang="en")))
-    graph.add((target, kind.direct, value))
+        triples.append((node, RDFS.comment, Literal(row.note, lang="en")))
+    triples.append((target, kind.direct, value))
+    return triples
 
 
 def _task(task_list: TaskList, row: Row) -> Task:

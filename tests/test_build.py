@@ -1,23 +1,32 @@
-"""Build: counts, lead/support from list order, determinism, freshness, atomic failure."""
+"""Build: counts, lead/support, determinism, freshness, atomic failure, streaming list by list."""
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal
-from rdflib.namespace import RDF, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS, XSD
 
 from hngraph import dataset
+from hngraph.build import Build
 from hngraph.cli import main
+from hngraph.errors import HngraphError
+from hngraph.knowledge import Triple
 from hngraph.namespace import HN, ORG, task_iri
 from hngraph.parse import parse_file
+from hngraph.records import TaskList
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "source" / "hunan-vet-reform.txt"
+SECOND = ROOT / "tests" / "fixtures" / "lists" / "synthetic-second-list.txt"
 SLUG = "hunan-vet-reform"
 
 
@@ -175,3 +184,167 @@ def test_concepts_are_typed_skos_concept_explicitly(graph: Graph) -> None:
         if (node, RDF.type, SKOS.Concept) not in graph
     }
     assert untyped == set()
+
+
+# ---------------------------------------------------------------------------------------------
+# Streaming: the file holds exactly the in-memory reference graph, one list at a time
+# ---------------------------------------------------------------------------------------------
+
+
+def _synthetic_corpus(folder: Path, count: int) -> list[Path]:
+    """``count`` lists from bench/generate.py in a project folder linked to this one."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_generate", module)
+    spec.loader.exec_module(sys.modules["bench_generate"])
+    return sys.modules["bench_generate"].write_corpus(folder, count, project=ROOT)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """Eleven synthetic lists (slugs synthetic-1 … synthetic-11: 2 sorts before 10)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    return folder, _synthetic_corpus(folder, 11)
+
+
+def _streamed(sources: list[Path], root: Path) -> bytes:
+    sink = io.BytesIO()
+    dataset.stream(dataset.prepare(sources, root), sink)
+    return sink.getvalue()
+
+
+def _from_oxigraph(data: bytes) -> set:
+    """The triples pyoxigraph reads, as rdflib terms (plain strings without ``xsd:string``)."""
+    result = set()
+    for triple in ox.parse(data, format=ox.RdfFormat.TURTLE):
+        terms = []
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                terms.append(URIRef(term.value))
+            elif isinstance(term, ox.Literal) and term.language:
+                terms.append(Literal(term.value, lang=term.language))
+            elif isinstance(term, ox.Literal):
+                plain = term.datatype.value == str(XSD.string)
+                terms.append(Literal(term.value, datatype=None if plain else term.datatype.value))
+            else:
+                raise AssertionError(f"not an IRI or literal: {term!r}")
+        result.add(tuple(terms))
+    return result
+
+
+@pytest.mark.parametrize("lists", [[SEED], [SEED, SECOND]], ids=["hunan", "hunan+second"])
+def test_the_file_is_the_reference_graph_for_rdflib_and_pyoxigraph(
+    tmp_path: Path, lists: list[Path]
+) -> None:
+    reference = dataset.build_dataset(lists, ROOT)
+    [written] = dataset.write_dataset(lists, ROOT, tmp_path)
+    data = written.read_bytes()
+    assert data == dataset.render(reference)[dataset.DATASET_NAME]
+    parsed = Graph().parse(data=data, format="turtle")
+    assert set(parsed) == set(reference)
+    assert _from_oxigraph(data) == set(reference)
+
+
+def test_a_corpus_streams_the_same_bytes_as_the_graph(corpus: tuple[Path, list[Path]]) -> None:
+    root, sources = corpus
+    data = _streamed([*sources, SEED], root)
+    reference = dataset.build_dataset([*sources, SEED], root)
+    assert data == dataset.render(reference)[dataset.DATASET_NAME]
+    assert _from_oxigraph(data) == set(reference)
+    text = data.decode("utf-8")
+    starts = [text.index(f"<https://w3id.org/hngraph/id/list/synthetic-{n}>\n") for n in (1, 2, 10)]
+    assert starts == sorted(starts), "lists follow each other by slug, 2 before 10"
+
+
+def test_the_order_of_sources_does_not_change_the_file(corpus: tuple[Path, list[Path]]) -> None:
+    root, sources = corpus
+    assert _streamed(sources[:3], root) == _streamed(sources[:3][::-1], root)
+
+
+def test_the_build_streams_one_list_at_a_time(
+    corpus: tuple[Path, list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each list's triples are made only after the previous list's Turtle has been written."""
+    root, sources = corpus
+    events: list[tuple[str, str]] = []
+    list_triples = Build.list_triples
+
+    def spy(self: Build, task_list: TaskList) -> Iterator[Triple]:
+        events.append(("make", task_list.slug))
+        yield from list_triples(self, task_list)
+
+    class Sink:
+        def write(self, data: bytes) -> int:
+            events.append(("write", data.decode("utf-8")))
+            return len(data)
+
+    monkeypatch.setattr(Build, "list_triples", spy)
+    dataset.stream(dataset.prepare(sources[:3], root), Sink())
+    made = [i for i, (kind, _) in enumerate(events) if kind == "make"]
+    assert [events[i][1] for i in made] == ["synthetic-1", "synthetic-2", "synthetic-3"]
+    for index, slug in zip(made, ["synthetic-1", "synthetic-2", "synthetic-3"], strict=True):
+        kind, text = events[index + 1]
+        assert kind == "write" and f"/id/list/{slug}/task/1>" in text
+        assert "/task/" not in text.replace(f"/id/list/{slug}/", "")
+
+
+def test_a_failure_while_streaming_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out)]) == 0
+    before = (out / "hngraph.ttl").read_bytes()
+    list_triples = Build.list_triples
+
+    def with_a_blank_node(self: Build, task_list: TaskList) -> Iterator[Triple]:
+        yield from list_triples(self, task_list)
+        if task_list.slug == "synthetic-second-list":
+            yield (task_iri(task_list.slug, 1), HN.text, BNode())
+
+    monkeypatch.setattr(Build, "list_triples", with_a_blank_node)
+    for target in (out, tmp_path / "new" / "out"):
+        with pytest.raises(HngraphError, match="blank node"):
+            dataset.write_dataset([SEED, SECOND], ROOT, target)
+    assert (out / "hngraph.ttl").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["hngraph.ttl"]
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [lambda b: b[:-1], lambda b: b + b"\n", lambda b: b.replace(b"Task 7", b"Task 8", 1)],
+    ids=["truncated", "longer", "changed"],
+)
+def test_check_finds_any_difference_and_writes_nothing(
+    tmp_path: Path, edit: Callable[[bytes], bytes]
+) -> None:
+    assert dataset.write_dataset([SEED], ROOT, tmp_path)
+    path = tmp_path / "hngraph.ttl"
+    assert dataset.check_dataset([SEED], ROOT, tmp_path) == []
+    path.write_bytes(edit(path.read_bytes()))
+    changed = path.read_bytes()
+    assert dataset.check_dataset([SEED], ROOT, tmp_path) == ["hngraph.ttl"]
+    assert path.read_bytes() == changed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hngraph.ttl"]
+    assert dataset.check_dataset([SEED], ROOT, tmp_path / "missing") == ["hngraph.ttl"]
+    assert not (tmp_path / "missing").exists()
+
+
+def test_subjects_of_a_list_come_after_the_shared_ones_and_in_natural_order() -> None:
+    iris = [
+        "https://w3id.org/hngraph/id/list/a-b/task/1",
+        "https://w3id.org/hngraph/id/list/a/task/10",
+        "https://w3id.org/hngraph/id/list/a/task/2",
+        "https://w3id.org/hngraph/id/list/a",
+        "https://w3id.org/hngraph/id/org/x",
+        "http://purl.org/dc/terms/title",
+    ]
+    assert sorted(iris, key=dataset.subject_key) == [
+        "http://purl.org/dc/terms/title",
+        "https://w3id.org/hngraph/id/org/x",
+        "https://w3id.org/hngraph/id/list/a",
+        "https://w3id.org/hngraph/id/list/a/task/2",
+        "https://w3id.org/hngraph/id/list/a/task/10",
+        "https://w3id.org/hngraph/id/list/a-b/task/1",
+    ]

@@ -14,7 +14,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "build",
         help="build the dataset from the source task lists",
         description="Parse the task lists, resolve departments through the registry and write "
-        "the dataset (byte-stable Turtle). Writes are atomic: an error writes nothing.",
+        "the dataset (byte-stable Turtle, streamed one list at a time). Writes are atomic: an "
+        "error writes nothing.",
     )
     parser.add_argument(
         "--source",
@@ -29,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--check",
         action="store_true",
-        help="rebuild in memory and exit 1 if the files in the output folder differ",
+        help="rebuild and exit 1 if the files in the output folder differ (nothing is written)",
     )
     return parser
 
@@ -40,16 +41,15 @@ def run(args: argparse.Namespace) -> int:
     root = paths.project_root()
     sources = args.source or paths.default_sources(root)
     out_dir = args.out or dataset.default_out_dir(root)
-    files = dataset.render(dataset.build_dataset(sources, root))
     if args.check:
-        stale = dataset.stale_files(files, out_dir)
+        stale = dataset.check_dataset(sources, root, out_dir)
         for name in stale:
             print(f"stale: {out_dir / name} differs from a fresh build", file=sys.stderr)
         if stale:
             print("run `hngraph build` and commit the result", file=sys.stderr)
             return EXIT_FAILED
-        print(f"up to date: {', '.join(sorted(files))} in {out_dir}")
+        print(f"up to date: {dataset.DATASET_NAME} in {out_dir}")
         return EXIT_OK
-    for path in dataset.write(files, out_dir):
+    for path in dataset.write_dataset(sources, root, out_dir):
         print(f"wrote {path}")
     return EXIT_OK
