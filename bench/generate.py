@@ -9,8 +9,10 @@ List ``i`` depends only on the seed and ``i``, so the corpus of 10 lists is the 
 
     python bench/generate.py --lists 100 --out bench/results/corpus [--seed 20240601]
     cd bench/results/corpus && hngraph build --source data/source/synthetic-1.txt ... --out DIR
+    python bench/generate.py --inject 8 --data DIR/hngraph.nt --out broken.nt [--seed 20240601]
 
-``inject_violations`` breaks a built graph in known ways, for the validation sameness tests.
+``inject_violations`` copies a built N-Triples dump with violations of known kinds, for the
+validation sameness tests and the benchmark's "validate with violations" step.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from hngraph import paths
@@ -172,68 +174,113 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
-def inject_violations(graph: Graph, seed: int = DEFAULT_SEED, count: int = 6) -> list[str]:
-    """Break ``graph`` in place in ``count`` known ways; return a description of each.
+NT_LINE = re.compile(r"^(<[^>]*>) (<[^>]*>) (.*) \.$")
+RDF_TYPE = f"<{RDF.type}>"
+XSD_INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
+KINDS = (  # (what, the kind of node broken, predicate, edit)
+    ("task without hn:taskNumber", "task", HN.taskNumber, "drop"),
+    ("measureNumber as string", "measure", HN.measureNumber, "untype"),
+    ("responsibility without org", "responsibility", HN.organization, "drop"),
+    ("task with a second lead department", "task", HN.leadDepartment, "second"),
+    ("task without labels", "task", RDFS.label, "drop"),
+    ("measure text tagged en", "measure", HN.text, "english"),
+    ("rank as string", "responsibility", HN.rank, "untype"),
+    ("task number 0", "task", HN.taskNumber, "zero"),
+)
+
+
+def inject_violations(source: Path, out: Path, count: int, seed: int = DEFAULT_SEED) -> list[str]:
+    """Copy an N-Triples dump to ``out`` with ``count`` known violations; describe each.
 
     Each kind breaks a rule of the model in docs/model.md (a missing or wrong-typed value, a
-    broken lead/responsibility agreement, a missing label, a bad language tag).
+    broken lead/responsibility agreement, a missing label, a bad language tag); the kinds take
+    turns. Violation ``i`` goes to list ``i mod L`` (lists in IRI order), so ``count`` = L breaks
+    one node in every list. Reproducible from the seed; the file is streamed, not parsed whole.
     """
+    nodes: dict[str, dict[str, list[str]]] = {"task": {}, "measure": {}, "responsibility": {}}
+    classes = {f"<{HN.Task}>": "task", f"<{HN.Measure}>": "measure"}
+    classes[f"<{HN.Responsibility}>"] = "responsibility"
+    parent: dict[str, str] = {}  # task → list, part → task
+    leads: dict[str, str] = {}
+    organisations: set[str] = set()
+    kind_of: dict[str, str] = {}
+    for s, p, o in _triples(source):
+        if p == RDF_TYPE and o in classes:
+            kind_of[s] = classes[o]
+        elif p in (f"<{HN.taskList}>", f"<{HN.task}>"):
+            parent[s] = o
+        elif p == f"<{HN.leadDepartment}>":
+            leads[s] = o
+        elif p == f"<{HN.organization}>":
+            organisations.add(o)
+    for node, kind in kind_of.items():
+        task = node if kind == "task" else parent.get(node, "")
+        nodes[kind].setdefault(parent.get(task, ""), []).append(node)
+    lists = sorted({key for by_list in nodes.values() for key in by_list})
     rng = random.Random(f"{seed}:violations")
-    tasks = sorted(graph.subjects(RDF.type, HN.Task))
-    measures = sorted(graph.subjects(RDF.type, HN.Measure))
-    holders = sorted(graph.subjects(RDF.type, HN.Responsibility))
-    kinds = [
-        lambda: _drop(graph, rng.choice(tasks), HN.taskNumber, "task without hn:taskNumber"),
-        lambda: _retype(graph, rng.choice(measures), HN.measureNumber, "measureNumber as string"),
-        lambda: _drop(graph, rng.choice(holders), HN.organization, "responsibility without org"),
-        lambda: _extra_lead(graph, rng.choice(tasks), rng),
-        lambda: _drop(graph, rng.choice(tasks), RDFS.label, "task without labels"),
-        lambda: _relang(graph, rng.choice(measures), HN.text, "measure text tagged en"),
-        lambda: _retype(graph, rng.choice(holders), HN.rank, "rank as string"),
-        lambda: _zero(graph, rng.choice(tasks), HN.taskNumber, "task number 0"),
-    ]
-    return [kinds[i % len(kinds)]() for i in range(count)]
+    edits: dict[tuple[str, str], str] = {}
+    extra: list[str] = []
+    described = []
+    for index in range(count):
+        what, kind, predicate, edit = KINDS[index % len(KINDS)]
+        pool = sorted(nodes[kind].get(lists[index % len(lists)], []) if lists else [])
+        pool = [n for n in pool if (n, f"<{predicate}>") not in edits]
+        if not pool:
+            continue
+        node = rng.choice(pool)
+        edits[(node, f"<{predicate}>")] = edit
+        if edit == "second":
+            others = sorted(organisations - {leads.get(node, "")})
+            extra.append(f"{node} <{predicate}> {rng.choice(others)} .\n")
+        described.append(f"{what}: {node[1:-1]}")
+    with out.open("w", encoding="utf-8", newline="\n") as stream:
+        for s, p, o in _triples(source):
+            edit = edits.get((s, p))
+            if edit == "drop":
+                continue
+            if edit == "untype":
+                o = o.replace(f"^^{XSD_INTEGER}", "")
+            elif edit == "english":
+                o = re.sub(r"@zh(-[A-Za-z]+)?$", "@en", o)
+            elif edit == "zero":
+                o = f'"0"^^{XSD_INTEGER}'
+            stream.write(f"{s} {p} {o} .\n")
+        stream.writelines(extra)
+    return described
 
 
-def _drop(graph: Graph, node: URIRef, predicate: URIRef, what: str) -> str:
-    graph.remove((node, predicate, None))
-    return f"{what}: {node}"
-
-
-def _retype(graph: Graph, node: URIRef, predicate: URIRef, what: str) -> str:
-    for value in list(graph.objects(node, predicate)):
-        graph.remove((node, predicate, value))
-        graph.add((node, predicate, Literal(str(value))))
-    return f"{what}: {node}"
-
-
-def _zero(graph: Graph, node: URIRef, predicate: URIRef, what: str) -> str:
-    graph.remove((node, predicate, None))
-    graph.add((node, predicate, Literal(0)))
-    return f"{what}: {node}"
-
-
-def _relang(graph: Graph, node: URIRef, predicate: URIRef, what: str) -> str:
-    for value in list(graph.objects(node, predicate)):
-        graph.remove((node, predicate, value))
-        graph.add((node, predicate, Literal(str(value), lang="en")))
-    return f"{what}: {node}"
-
-
-def _extra_lead(graph: Graph, task: URIRef, rng: random.Random) -> str:
-    leads = set(graph.objects(task, HN.leadDepartment))
-    others = sorted(set(graph.objects(None, HN.organization)) - leads)
-    graph.add((task, HN.leadDepartment, rng.choice(others)))
-    return f"task with a second lead department: {task}"
+def _triples(path: Path) -> Iterator[tuple[str, str, str]]:
+    """(subject, predicate, object) of each line of an N-Triples file, as written."""
+    with path.open(encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            match = NT_LINE.match(line)
+            if match is None:
+                raise ValueError(f"{path}:{number}: not an N-Triples line this script can edit")
+            yield match.group(1), match.group(2), match.group(3)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write a corpus from the command line."""
+    """Write a corpus, or with --inject a copy of a dump with violations, from the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lists", type=int, required=True, help="how many lists (N)")
-    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--lists", type=int, help="how many lists (N)")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (or file)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--inject", type=int, metavar="K", help="copy --data to --out with K violations"
+    )
+    parser.add_argument("--data", type=Path, help="the N-Triples dump to break (with --inject)")
     args = parser.parse_args(argv)
+    if args.inject is not None:
+        if args.data is None:
+            parser.error("--inject needs --data")
+        described = inject_violations(args.data, args.out, args.inject, args.seed)
+        print(f"wrote {args.out} with {len(described)} violations")
+        return 0
+    if args.lists is None:
+        parser.error("--lists is required")
     sources = write_corpus(args.out, args.lists, args.seed)
     print(f"wrote {len(sources)} synthetic lists to {args.out}")
     return 0

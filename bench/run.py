@@ -10,6 +10,12 @@ on the embedded store and the server are the median of ``--repeat`` runs after o
 rdflib one cold run (rdflib is the slow reference); each query runs with its documented example
 parameters. ``--report a.csv b.csv`` prints the tables of earlier runs together.
 The corpus is written by ``bench/generate.py`` under ``--out`` (git-ignored).
+
+Validation is measured on the conforming corpus and on copies with injected violations
+(``--violations 8,N``: 8, and one per list; ``bench/generate.py: inject_violations``, same seed),
+recording how many results each run reported; at N <= ``--oxshacl-max`` pySHACL on Oxigraph
+validates the same copies and the run stops if the counts differ. Each figure records the 1-minute
+load average when its step started (``load_1min`` in the CSV).
 """
 
 from __future__ import annotations
@@ -99,6 +105,17 @@ def child_validate_fast(data: Path, jobs: int = 2, **_: object) -> dict:
     }
 
 
+def child_inject(data: Path, out: str = "", count: int = 8, seed: int | None = None, **_) -> dict:
+    """A copy of the N-Triples file with ``count`` injected violations (``bench/generate.py``)."""
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    started = time.perf_counter()
+    seed = generate.DEFAULT_SEED if seed is None else seed
+    described = generate.inject_violations(data, Path(out), count, seed)
+    return {"seconds": time.perf_counter() - started, "injected": len(described)}
+
+
 def child_validate_plain(data: Path, engine: str = "rdflib", **_: object) -> dict:
     """``hngraph.validate.validate`` (pySHACL on the whole graph), parse included."""
     from hngraph import validate as validation
@@ -175,6 +192,7 @@ CHILDREN: dict[str, Callable[..., dict]] = {
     "load-embedded": child_load_embedded,
     "load-rdflib": child_load_rdflib,
     "validate-fast": child_validate_fast,
+    "inject": child_inject,
     "validate-plain": child_validate_plain,
     "queries": child_queries,
 }
@@ -335,6 +353,7 @@ class Options:
     rdflib_max: int
     server: bool
     exclude: str = ""
+    violations: tuple[str, ...] = ("8", "N")
 
 
 def prepare(size: int, corpus: Path, options: Options) -> tuple[list[Figure], Path]:
@@ -366,18 +385,14 @@ def measure(size: int, nt: Path, options: Options, progress: Callable[[str], Non
     """Every figure but the build's for one size."""
     figures: list[Figure] = []
 
-    def step(name: str, label: str, child: str, **kw: object) -> dict:
+    def step(name: str, label: str, child: str, data: Path = nt, **kw: object) -> dict:
         progress(f"N={size} {name} ({label})")
-        answer, peak = run_child(child, data=nt, **kw)
+        load = os.getloadavg()[0]
+        answer, peak = run_child(child, data=data, **kw)
+        extra = {k: v for k, v in answer.items() if k not in ("seconds", "queries")}
+        extra["load_1min"] = round(load, 2)
         figures.append(
-            Figure(
-                size,
-                name,
-                label,
-                seconds=answer["seconds"],
-                peak_mb=peak,
-                extra={k: v for k, v in answer.items() if k not in ("seconds", "queries")},
-            )
+            Figure(size, name, label, seconds=answer["seconds"], peak_mb=peak, extra=extra)
         )
         return answer
 
@@ -390,6 +405,27 @@ def measure(size: int, nt: Path, options: Options, progress: Callable[[str], Non
         step("validate", "plain pySHACL (rdflib)", "validate-plain", engine="rdflib")
     if size <= options.oxshacl_max:
         step("validate", "pySHACL on Oxigraph", "validate-plain", engine="oxigraph")
+    for spec in options.violations:
+        count = size if spec == "N" else int(spec)
+        label = "1 violation per list" if spec == "N" else f"{count} violations"
+        broken = nt.with_name(f"hngraph-{count}-violations.nt")
+        progress(f"N={size} inject {count} violations")
+        injected, _ = run_child("inject", data=nt, out_file=broken, count=count, seed=options.seed)
+        fast = step(
+            "validate", f"fastvalidate, {label}", "validate-fast", broken, jobs=options.jobs
+        )
+        figures[-1].extra["injected"] = injected["injected"]
+        if size <= options.oxshacl_max:
+            plain = step(
+                "validate",
+                f"pySHACL on Oxigraph, {label}",
+                "validate-plain",
+                broken,
+                engine="oxigraph",
+            )
+            figures[-1].extra["injected"] = injected["injected"]
+            if plain["results"] != fast["results"]:
+                raise RuntimeError(f"N={size}, {label}: fastvalidate and pySHACL disagree")
     for backend in ("embedded", "rdflib"):
         if backend == "rdflib" and size > options.rdflib_max:
             continue
@@ -515,8 +551,26 @@ def markdown(figures: list[Figure], sizes: list[int]) -> str:
     triples = {f.size: f.extra.get("triples") for f in figures if f.step == "build"}
     counts = ", ".join(f"N={n}: {triples[n]:,}" for n in sizes if triples.get(n))
     lines += ["", f"Triples: {counts}", ""]
+    lines += _result_counts(figures, sizes)
     lines += _query_table(figures, sizes)
     return "\n".join(lines) + "\n"
+
+
+def _result_counts(figures: list[Figure], sizes: list[int]) -> list[str]:
+    """A line per validation of injected violations: violations injected → results reported."""
+    rows: dict[str, list[str]] = {}
+    for f in figures:
+        if f.step == "validate" and "injected" in f.extra and f.size in sizes:
+            text = f"N={f.size}: {f.extra['injected']} → {f.extra.get('results', '?')}"
+            suspects = f.extra.get("suspects")
+            rows.setdefault(f.backend, []).append(
+                text + (f" ({suspects} suspect{'s' * (suspects != 1)})" if suspects else "")
+            )
+    if not rows:
+        return []
+    lines = ["Violations injected → validation results:", ""]
+    lines += [f"- {backend}: " + ", ".join(texts) for backend, texts in rows.items()]
+    return [*lines, ""]
 
 
 def _fmt2(value: float | None) -> str:
@@ -658,6 +712,13 @@ def _parser() -> argparse.ArgumentParser:
         "--exclude", default="", metavar="NAMES", help="catalogue queries to skip, comma-separated"
     )
     parser.add_argument(
+        "--violations",
+        default="8,N",
+        metavar="COUNTS",
+        help="validate copies of the data with this many injected violations as well "
+        "(comma-separated; N = one per list; default 8,N; '' for none)",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="one repeat, no plain pySHACL: a smoke test"
     )
     parser.add_argument(
@@ -674,6 +735,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint", default="", help=argparse.SUPPRESS)
     parser.add_argument("--sources", default="", help=argparse.SUPPRESS)
     parser.add_argument("--out-file", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, default=8, help=argparse.SUPPRESS)
     return parser
 
 
@@ -691,6 +753,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             exclude=args.exclude,
             sources=args.sources,
             out=args.out_file,
+            count=args.count,
+            seed=args.seed,
         )
         answer["vm_hwm_mb"] = vm_hwm_mb()
         print(json.dumps(answer))
@@ -713,6 +777,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rdflib_max=args.rdflib_max,
         server=not args.no_server,
         exclude=args.exclude,
+        violations=tuple(v.strip() for v in args.violations.split(",") if v.strip()),
     )
     corpus = options.out / "corpus"
     generate.write_corpus(corpus, max(sizes), options.seed, project=ROOT)

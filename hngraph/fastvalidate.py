@@ -1,13 +1,19 @@
-"""Validation that keeps up with many lists: screen on pyoxigraph, then pySHACL on the suspects.
+"""Validation that keeps up with many lists: screen on pyoxigraph, confirm suspects in small stores.
 
 1. The data is bulk-loaded into pyoxigraph (seconds for a million triples, where rdflib takes
    minutes).
-2. ``hngraph.shaclscreen`` turns the shapes into SPARQL queries that return a superset of the
-   focus nodes pySHACL would report; they run in Rust.
-3. No suspect: the data conforms and the report is empty, as pySHACL's would be. Suspects:
-   pySHACL validates the data with ``focus_nodes`` set to them, and the report is built by
-   ``hngraph.validate``'s own code, so results are pySHACL's results, word for word.
-   Too many suspects, or shapes the screen does not know: plain ``hngraph.validate.validate``.
+2. ``hngraph.shaclscreen`` turns the shapes into SPARQL queries that return, for each shape, a
+   superset of the focus nodes pySHACL would report for it; they run in Rust.
+3. No suspect: the data conforms and the report is empty, as pySHACL's would be.
+4. Suspects: for each shape, ``hngraph.shaclreach`` extracts from the store every triple that
+   validating its suspects can read. Batches of suspects are validated by pySHACL in a small
+   in-memory store holding their extraction, each shape restricted to its own suspects
+   (``hngraph.validate.validate(..., focus=...)``), so every result is pySHACL's own; the task
+   number and department of each result are looked up in the big store.
+5. A shape whose reach cannot be analysed, or whose extraction passes ``EXTRACT_LIMIT`` triples,
+   is validated by pySHACL on the big store, restricted to its suspects (correct, slower: some
+   SPARQL constraints then cost time in proportion to the whole data). Shapes the screen does not
+   know at all: pySHACL on everything, on the big store.
 
 ``validate_fast(files, shapes, jobs=1) -> hngraph.validate.ValidationReport``, the result type of
 ``hngraph.validate.validate``; ``stats`` (optional) receives timings and counts.
@@ -17,19 +23,23 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
+from rdflib.term import Node
 
 from hngraph import validate as validation
+from hngraph.shaclreach import TooBig, compile_reach
 from hngraph.shaclscreen import THIS, Check, Plan, Unsupported, compile_shapes
 
-MAX_SUSPECTS = 2000  # above this, pySHACL runs on everything (its focus filter is a list scan)
 PER_NODE_LIMIT = 5000  # SPARQL constraints with EXISTS run once per focus node up to this many
+BATCH = 1000  # suspects validated together in one small store, at most
+BATCH_TRIPLES = 5000  # a batch whose extraction is larger is split in two
+EXTRACT_LIMIT = 500_000  # triples one shape's extraction may hold before the big store is used
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML}
 
 
@@ -46,27 +56,90 @@ def validate_fast(
     started = time.perf_counter()
     store = load_store(data)
     stats["load_s"] = time.perf_counter() - started
+    stats["triples"] = len(store)
     try:
         plan = compile_shapes(shapes_graph, lambda cls: subclasses(store, cls))
     except Unsupported as why:
         stats["fallback"] = f"shapes: {why}"
-        return validation.validate(_rdflib_graph(data), shapes_graph, engine="rdflib")
-    stats["triples"] = len(store)
+        return validation.validate(store, shapes_graph)
     stats["checks"] = len(plan.checks)
     try:
         suspects = screen(store, plan, jobs)
     except (SyntaxError, OSError, ValueError, RuntimeError) as error:
         stats["fallback"] = f"screen: {error}"
-        return validation.validate(_rdflib_graph(data), shapes_graph, engine="rdflib")
+        return validation.validate(store, shapes_graph)
     stats["screen_s"] = time.perf_counter() - started - stats["load_s"]
-    stats["suspects"] = len(suspects)
+    stats["suspects"] = len(set().union(*suspects.values()))
+    stats["suspect_pairs"] = sum(len(nodes) for nodes in suspects.values())
     if not suspects:
-        return empty_report()
-    graph = _rdflib_graph(data)
-    if len(suspects) > MAX_SUSPECTS or not all(isinstance(s, URIRef) for s in suspects):
-        stats["fallback"] = f"{len(suspects)} suspects"
-        return validation.validate(graph, shapes_graph, engine="rdflib")
-    return validate_focus(graph, shapes_graph, sorted(suspects))
+        return validation.conforming_report()
+    report = confirm(store, shapes_graph, suspects, stats=stats)
+    stats["confirm_s"] = time.perf_counter() - started - stats["load_s"] - stats["screen_s"]
+    return report
+
+
+def confirm(
+    store: ox.Store,
+    shapes: Graph,
+    suspects: Mapping[Node, Iterable[Node]],
+    *,
+    batch: int | None = None,
+    limit: int | None = None,
+    stats: dict | None = None,
+) -> validation.ValidationReport:
+    """pySHACL's results for each shape on its suspects (rdflib terms), as one report.
+
+    Where a shape's reach is known, batches of suspects run in small stores holding what they
+    can read: at most ``batch`` suspects (default ``BATCH``), halved while their extraction holds
+    more than ``BATCH_TRIPLES`` triples (pySHACL's per-node queries cost time in proportion to the
+    store). A shape whose extraction passes ``limit`` triples (default ``EXTRACT_LIMIT``), or
+    whose reach is not known, runs on ``store`` itself, on its suspects only. Context is looked
+    up in ``store``.
+    """
+    stats = stats if stats is not None else {}
+    batch, limit = batch or BATCH, limit or EXTRACT_LIMIT
+    reaches, direct = {}, {}
+    for shape, nodes in suspects.items():
+        try:
+            reaches[shape] = compile_reach(shapes, shape)
+        except Unsupported as why:
+            direct[shape] = set(nodes)
+            stats.setdefault("unanalysed", []).append(f"{shape}: {why}")
+    by_node: dict[Node, list[Node]] = {}
+    for shape in reaches:
+        for node in suspects[shape]:
+            by_node.setdefault(node, []).append(shape)
+    nodes = sorted(by_node, key=lambda n: (type(n).__name__, str(n)))
+    todo = [nodes[start : start + batch] for start in range(0, len(nodes), batch)]
+    reports = []
+    stats["batches"], stats["extracted"] = 0, 0
+    while todo:
+        chunk = todo.pop(0)
+        focus: dict[Node, list[Node]] = {}
+        for node in chunk:
+            for shape in by_node[node]:
+                focus.setdefault(shape, []).append(node)
+        triples: set = set()
+        for shape, members in list(focus.items()):
+            try:
+                triples |= reaches[shape].extract(store, [_oxigraph(n) for n in members], limit)
+            except TooBig:
+                direct.setdefault(shape, set()).update(members)
+                del focus[shape]
+        if len(triples) > BATCH_TRIPLES and len(chunk) > 1:
+            half = len(chunk) // 2
+            todo[:0] = [chunk[:half], chunk[half:]]
+            continue
+        if focus:
+            small = ox.Store()
+            small.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            reports.append(validation.validate(small, shapes, focus=focus, context=store))
+            stats["batches"] += 1
+            stats["extracted"] += len(triples)
+    if direct:
+        stats["direct"] = sorted(str(shape) for shape in direct)
+        reports.append(validation.validate(store, shapes, focus=direct, context=store))
+    return validation.merge_reports(reports)
 
 
 def load_store(data: Sequence[Path] | Graph) -> ox.Store:
@@ -95,25 +168,18 @@ def subclasses(store: ox.Store, cls: object) -> set:
     return {row["c"].value for row in store.query(query)}  # type: ignore[union-attr]
 
 
-def _rdflib_graph(data: Sequence[Path] | Graph) -> Graph:
-    if isinstance(data, Graph):
-        return data
-    graph = Graph()
-    for path in data:
-        graph += validation.read_graph(Path(path))
-    return graph
+def screen(store: ox.Store, plan: Plan, jobs: int = 1) -> dict[Node, set]:
+    """Each shape → the focus nodes that may fail it (rdflib terms); ``jobs`` threads.
 
-
-def screen(store: ox.Store, plan: Plan, jobs: int = 1) -> set:
-    """Every focus node that may fail a shape (rdflib terms); ``jobs`` threads.
-
-    Measured: 2 threads are no faster than 1 on 2 cores (pyoxigraph holds the GIL while it
-    iterates results), so the default is 1.
+    Shapes with no suspect are left out. Measured: 2 threads are no faster than 1 on 2 cores
+    (pyoxigraph holds the GIL while it iterates results), so the default is 1.
     """
-    suspects: set = set()
+    suspects: dict[Node, set] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for found in pool.map(lambda check: run_check(store, check), plan.checks):
-            suspects.update(found)
+        found = pool.map(lambda check: run_check(store, check), plan.checks)
+        for check, nodes in zip(plan.checks, found, strict=True):
+            if nodes:
+                suspects.setdefault(check.shape, set()).update(nodes)
     return suspects
 
 
@@ -128,10 +194,15 @@ def run_check(store: ox.Store, check: Check) -> set:
     if check.kind == "pattern":
         assert check.regex is not None
         matcher = re.compile(check.regex[0], _flags(check.regex[1]))
+        if check.scan is not None:
+            quads = store.quads_for_pattern(None, ox.NamedNode(check.scan), None, None)
+            pairs: Iterable = ((quad.subject, quad.object) for quad in quads)
+        else:
+            pairs = ((row["this"], row["v"]) for row in _rows(store, check.query))
         return {
-            _rdflib(row["this"])
-            for row in _rows(store, check.query)
-            if isinstance(row["v"], ox.BlankNode) or not matcher.search(row["v"].value)
+            _rdflib(node)
+            for node, value in pairs
+            if isinstance(value, ox.BlankNode) or not matcher.search(value.value)
         }
     failing = _failing(store, check)
     return {_rdflib(row["this"]) for row in _rows(store, check.query) if row["v"] in failing}
@@ -202,44 +273,3 @@ def _oxigraph(term: object):
         return ox.Literal(str(term), language=term.language)
     datatype = term.datatype or "http://www.w3.org/2001/XMLSchema#string"
     return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
-
-
-def empty_report() -> validation.ValidationReport:
-    """The report of data with no result: pySHACL's conforming results graph."""
-    from rdflib import BNode, Literal
-    from rdflib.namespace import RDF, SH
-
-    graph = Graph(bind_namespaces="core")
-    report = BNode()
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(True)))
-    for prefix, namespace in validation.PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return validation.ValidationReport(results=(), results_graph=graph)
-
-
-def validate_focus(
-    data: Graph, shapes: Graph, focus_nodes: Sequence[URIRef]
-) -> validation.ValidationReport:
-    """pySHACL on ``data`` restricted to ``focus_nodes``, as ``hngraph.validate`` reports it."""
-    import pyshacl
-
-    try:
-        _, results_graph, _ = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            advanced=False,
-            inplace=False,
-            allow_warnings=True,
-            focus_nodes=list(focus_nodes),
-        )
-    except Exception as error:  # pySHACL reports bad shapes and failed queries this way
-        raise validation.ValidationError(f"validation could not run: {error}") from None
-    for prefix, namespace in validation.PREFIXES.items():
-        results_graph.bind(prefix, namespace)
-    nodes = validation._nodes(results_graph)
-    results = [validation._result(node, results_graph, data, shapes) for node in nodes]
-    return validation.ValidationReport(
-        results=tuple(sorted(results, key=validation._sort_key)), results_graph=results_graph
-    )

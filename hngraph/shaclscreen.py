@@ -5,8 +5,10 @@ pySHACL would report a result (of any severity). ``hngraph.fastvalidate`` runs t
 pyoxigraph and hands only those suspects to pySHACL, which makes the report. Whatever this module
 cannot over-approximate soundly (``sh:not``, ``sh:xone``, qualified shapes, SPARQL targets,
 unknown datatypes, SPARQL constraints using sub-selects, ``MINUS``, ``GRAPH`` ...) degrades to
-"every focus node of that shape is a suspect"; a construct it does not know at all raises
-``Unsupported`` and the caller falls back to plain pySHACL.
+"every focus node of that shape is a suspect"; a construct it does not know at all (or a custom
+constraint component) raises ``Unsupported`` and the caller falls back to plain pySHACL.
+A property shape's cardinality, value-type and value-range constraints share one grouped query.
+``screen`` results are per shape: each shape's suspects are validated against that shape only.
 
 Sound over-approximations used: comparisons that raise an error count as failures
 (``COALESCE(…, false)``); term equality (``sameTerm``) where pySHACL may compare by value;
@@ -88,6 +90,18 @@ class Check:
     per_node: str | None = None  # kind "sparql": the query with $this as "{this}", run per node
     guards: tuple[str, ...] = ()  # per_node: ASK queries that must all hold for any row
     focus: str | None = None  # kind "sparql": the focus pattern, to list the nodes for per_node
+    scan: str | None = None  # kind "pattern": read (this, v) as the triples of this predicate
+
+
+@dataclass
+class _Group:
+    """A property shape's constraints that share one grouped query (see ``_Compiler.group``)."""
+
+    mins: list[int] = field(default_factory=list)
+    maxes: list[int] = field(default_factory=list)
+    bad: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +119,8 @@ def compile_shapes(shapes: Graph, subclasses: Callable[[Node], set] | None = Non
     shape targets one class that has none, its focus pattern is the plain ``?this a C`` (fast
     joins); otherwise a ``SELECT DISTINCT`` sub-query (each focus node bound exactly once).
     """
+    if any(shapes.subjects(RDF.type, SH.ConstraintComponent)):
+        raise Unsupported("custom constraint components (the screen knows only SHACL's own)")
     plan = Plan()
     compiler = _Compiler(shapes, plan)
     for shape in sorted(_targeted(shapes), key=str):
@@ -170,6 +186,7 @@ class _Compiler:
         self.g = shapes
         self.plan = plan
         self.counter = 0
+        self.groups: list[_Group] = []
 
     def fresh(self, name: str) -> str:
         self.counter += 1
@@ -183,6 +200,7 @@ class _Compiler:
         path_node = self.g.value(shape, SH.path)
         path = self.path(path_node) if path_node is not None else None
         value = f"{FOCUS} {path} ?v ." if path else f"BIND({FOCUS} AS ?v)"
+        self.groups.append(_Group())
         for predicate, obj in sorted(self.g.predicate_objects(shape), key=lambda po: str(po)):
             if predicate in IGNORED or not str(predicate).startswith(str(SH)):
                 continue
@@ -191,6 +209,40 @@ class _Compiler:
             if method is None:
                 raise Unsupported(f"constraint sh:{name}")
             method(owner, shape, focus, path, value, obj, depth)
+        self.group(owner, focus, value, self.groups.pop())
+
+    def group(self, owner: Node, focus: str, value: str, group: _Group) -> None:
+        """One query for a property shape's cardinality, value-type and value-range constraints.
+
+        Each part of HAVING is free of errors (value tests are wrapped in ``COALESCE(…, false)``
+        or only read a bound ``?v``), so the query returns every focus node that any of the
+        separate queries would; one scan instead of one per constraint.
+        """
+        parts = [f"COUNT(DISTINCT ?v) < {n}" for n in group.mins]
+        parts += [f"COUNT(DISTINCT ?v) > {n}" for n in group.maxes]
+        if group.bad:
+            parts.append(f"SUM(IF(BOUND(?v) && ({' || '.join(group.bad)}), 1, 0)) > 0")
+        optionals = ""
+        for cls in group.classes:
+            flag = self.fresh("c")
+            optionals += f" OPTIONAL {{ ?v {_type_path()} {cls} . BIND (true AS {flag}) }}"
+            parts.append(f"SUM(IF(BOUND(?v) && !BOUND({flag}), 1, 0)) > 0")
+        if not parts:
+            return
+        query = (
+            f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {value}{optionals} }} }} "
+            f"GROUP BY ?this HAVING ({' || '.join(parts)})"
+        )
+        self.plan.checks.append(Check(owner, "+".join(group.names), query))
+
+    def bad(self, owner: Node, name: str, focus: str, path: str | None, value: str, expr: str):
+        """A value test (``expr``: true for a failing ``?v``, never an error when ``?v`` is bound):
+        into the property shape's grouped query, or a query of its own on a node shape."""
+        if path is None:
+            self.add(owner, name, focus, f"{value} FILTER ({expr})")
+        else:
+            self.groups[-1].bad.append(expr)
+            self.groups[-1].names.append(name)
 
     def add(self, owner: Node, component: str, focus: str, body: str, tail: str = "") -> None:
         query = f"SELECT DISTINCT ?this WHERE {{ {focus} {body} }} {tail}"
@@ -232,6 +284,10 @@ class _Compiler:
 
     # --- value type -------------------------------------------------------------------------
     def c_class(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if path is not None:
+            self.groups[-1].classes.append(_term(obj))
+            self.groups[-1].names.append("class")
+            return
         body = f"{value} FILTER NOT EXISTS {{ ?v {_type_path()} {_term(obj)} }}"
         self.add(owner, "class", focus, body)
 
@@ -248,7 +304,7 @@ class _Compiler:
         else:
             self.everyone(owner, "datatype", focus, f"datatype {obj} is not screened")
             return
-        self.add(owner, "datatype", focus, f"{value} FILTER (!COALESCE({ok}, false))")
+        self.bad(owner, "datatype", focus, path, value, f"!COALESCE({ok}, false)")
 
     def c_nodeKind(self, owner, shape, focus, path, value, obj, depth) -> None:
         tests = {
@@ -261,67 +317,69 @@ class _Compiler:
         }
         if obj not in tests:
             raise Unsupported(f"sh:nodeKind {obj}")
-        self.add(owner, "nodeKind", focus, f"{value} FILTER (!{tests[obj]})")
+        self.bad(owner, "nodeKind", focus, path, value, f"!{tests[obj]}")
 
     # --- cardinality ------------------------------------------------------------------------
     def c_minCount(self, owner, shape, focus, path, value, obj, depth) -> None:
         if path is None:
             raise Unsupported("sh:minCount on a node shape")
-        self.add(
-            owner,
-            "minCount",
-            focus,
-            f"OPTIONAL {{ {value} }}",
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(obj)})",
-        )
+        self.groups[-1].mins.append(int(obj))
+        self.groups[-1].names.append("minCount")
 
     def c_maxCount(self, owner, shape, focus, path, value, obj, depth) -> None:
         if path is None:
             raise Unsupported("sh:maxCount on a node shape")
-        self.add(
-            owner,
-            "maxCount",
-            focus,
-            value,
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(obj)})",
-        )
+        self.groups[-1].maxes.append(int(obj))
+        self.groups[-1].names.append("maxCount")
 
     # --- value range and string -------------------------------------------------------------
-    def _compare(self, owner, focus, value, name, operator, obj) -> None:
-        body = f"{value} FILTER (!COALESCE(?v {operator} {_term(obj)}, false))"
-        self.add(owner, name, focus, body)
+    def _compare(self, owner, focus, path, value, name, operator, obj) -> None:
+        expr = f"!COALESCE(?v {operator} {_term(obj)}, false)"
+        self.bad(owner, name, focus, path, value, expr)
 
     def c_minInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, value, "minInclusive", ">=", obj)
+        self._compare(owner, focus, path, value, "minInclusive", ">=", obj)
 
     def c_maxInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, value, "maxInclusive", "<=", obj)
+        self._compare(owner, focus, path, value, "maxInclusive", "<=", obj)
 
     def c_minExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, value, "minExclusive", ">", obj)
+        self._compare(owner, focus, path, value, "minExclusive", ">", obj)
 
     def c_maxExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, value, "maxExclusive", "<", obj)
+        self._compare(owner, focus, path, value, "maxExclusive", "<", obj)
 
     def c_minLength(self, owner, shape, focus, path, value, obj, depth) -> None:
         ok = f"!isBlank(?v) && STRLEN(STR(?v)) >= {int(obj)}"
-        self.add(owner, "minLength", focus, f"{value} FILTER (!COALESCE({ok}, false))")
+        self.bad(owner, "minLength", focus, path, value, f"!COALESCE({ok}, false)")
 
     def c_maxLength(self, owner, shape, focus, path, value, obj, depth) -> None:
         ok = f"!isBlank(?v) && STRLEN(STR(?v)) <= {int(obj)}"
-        self.add(owner, "maxLength", focus, f"{value} FILTER (!COALESCE({ok}, false))")
+        self.bad(owner, "maxLength", focus, path, value, f"!COALESCE({ok}, false)")
 
     def c_pattern(self, owner, shape, focus, path, value, obj, depth) -> None:
         flags = self.g.value(shape, SH.flags)
         query = f"SELECT ?this ?v WHERE {{ {focus} {value} }}"
         check = Check(owner, "pattern", query, "pattern", (str(obj), str(flags or "")))
+        predicate = self._subjects_of_path(shape) if shape == owner else None
+        if predicate is not None:  # (this, v) are exactly the triples of the predicate
+            check = Check(owner, "pattern", query, "pattern", check.regex, scan=str(predicate))
         self.plan.checks.append(check)
 
     def c_languageIn(self, owner, shape, focus, path, value, obj, depth) -> None:
         tags = ", ".join(Literal(str(t).lower()).n3() for t in Collection(self.g, obj))
         first = "LCASE(STRBEFORE(CONCAT(LANG(?v), '-'), '-'))"
         ok = f"isLiteral(?v) && (LCASE(LANG(?v)) IN ({tags}) || {first} IN ({tags}))"
-        self.add(owner, "languageIn", focus, f"{value} FILTER (!COALESCE({ok}, false))")
+        self.bad(owner, "languageIn", focus, path, value, f"!COALESCE({ok}, false)")
+
+    def _subjects_of_path(self, shape: Node) -> URIRef | None:
+        """P, when the shape's only target is ``sh:targetSubjectsOf P`` and its path is P."""
+        path = self.g.value(shape, SH.path)
+        targets = [(p, o) for p in TARGETS for o in self.g.objects(shape, p)]
+        implicit = any((shape, RDF.type, c) in self.g for c in (RDFS.Class, OWL.Class))
+        if isinstance(path, URIRef) and targets == [(SH.targetSubjectsOf, path)] and not implicit:
+            return path
+        return None
 
     def c_uniqueLang(self, owner, shape, focus, path, value, obj, depth) -> None:
         if obj != Literal(True):
@@ -360,7 +418,7 @@ class _Compiler:
     def c_in(self, owner, shape, focus, path, value, obj, depth) -> None:
         members = [_term(item) for item in Collection(self.g, obj)]
         ok = " || ".join(f"sameTerm(?v, {m})" for m in members) or "false"
-        self.add(owner, "in", focus, f"{value} FILTER (!({ok}))")
+        self.bad(owner, "in", focus, path, value, f"!({ok})")
 
     def c_hasValue(self, owner, shape, focus, path, value, obj, depth) -> None:
         if path is None:

@@ -81,6 +81,24 @@ def test_two_list_corpus_builds_and_conforms(tmp_path: Path) -> None:
     assert not report.results  # not even a warning: the corpus carries translations
 
 
+def test_injected_violations_are_reproducible_and_spread_over_lists(tmp_path: Path) -> None:
+    generate = _module("generate")
+    sources = generate.write_corpus(tmp_path, 2, project=ROOT)
+    argv = [sys.executable, "-m", "hngraph", "build", "--out", str(tmp_path / "out")]
+    for source in sources:
+        argv += ["--source", str(source.relative_to(tmp_path))]
+    subprocess.run(argv, cwd=tmp_path, check=True, capture_output=True)
+    nt = tmp_path / "out" / "hngraph.nt"
+    Graph().parse(tmp_path / "out" / "hngraph.ttl").serialize(nt, format="nt", encoding="utf-8")
+    first = generate.inject_violations(nt, tmp_path / "a.nt", 10)
+    again = generate.inject_violations(nt, tmp_path / "b.nt", 10)
+    assert first == again and len(first) == 10
+    assert (tmp_path / "a.nt").read_bytes() == (tmp_path / "b.nt").read_bytes()
+    lists = {line.split("/list/")[1].split("/")[0] for line in first}
+    assert lists == {"synthetic-1", "synthetic-2"}  # violation i goes to list i mod 2
+    assert generate.inject_violations(nt, tmp_path / "c.nt", 10, seed=1) != first
+
+
 def test_slope_of_a_linear_and_a_quadratic_figure() -> None:
     run = _module("run")
     assert run.slope([(1, 2.0), (10, 20.0), (100, 200.0)]) == pytest.approx(1.0)
@@ -97,6 +115,8 @@ def test_run_quick_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert "| build | hngraph build |" in done.stdout
     assert "| validate | fastvalidate |" in done.stdout
+    assert "| validate | fastvalidate, 8 violations |" in done.stdout
+    assert "- fastvalidate, 8 violations: N=1: 8 → " in done.stdout
     assert "| department-workload |" in done.stdout
     (csv_file,) = tmp_path.glob("bench-*.csv")
     text = csv_file.read_text(encoding="utf-8")

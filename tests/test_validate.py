@@ -13,11 +13,15 @@ from rdflib.namespace import SH
 from hngraph.cli import main
 from hngraph.namespace import HNID
 from hngraph.validate import (
+    TARGETS,
+    conforming_report,
     load_shapes,
+    merge_reports,
     read_graph,
     render_json,
     render_text,
     render_turtle,
+    restrict_shapes,
     validate,
 )
 
@@ -78,6 +82,68 @@ def test_organisation_focus_names_the_department(shapes) -> None:
     (result,) = report.results
     assert result.department == "湖南省教育厅"
     assert result.task_number is None
+
+
+def _fields(report) -> list[tuple]:
+    names = ("severity", "focus_node", "result_path", "value", "source_shape", "message_en")
+    names += ("task_list", "task_number", "measure_number", "department")
+    return [tuple(getattr(r, name) for name in names) for r in report.results]
+
+
+def test_a_pyoxigraph_store_is_validated_as_it_is(shapes) -> None:
+    import pyoxigraph
+
+    data = read_graph(FIXTURES / "invalid" / "responsibility-name-not-zh.ttl")
+    store = pyoxigraph.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    from_store = validate(store, shapes)
+    assert _fields(from_store) == _fields(validate(data, shapes))
+    (result,) = from_store.results
+    assert (result.task_number, result.department) == (2, "省委宣传部")  # context from the store
+
+
+def test_focus_runs_only_those_shapes_on_those_nodes(shapes) -> None:
+    data = read_graph(LEAD_DISAGREES)
+    everything = validate(data, shapes)
+    shape = everything.results[0].source_shape
+    focused = validate(data, shapes, focus={shape: [TASK]})
+    assert _fields(focused) == [f for f in _fields(everything) if f[4] == shape]
+    assert validate(data, shapes, focus={shape: [HNID["list/fixture/task/1"]]}).results == ()
+
+
+def test_focus_keeps_the_results_of_nested_shapes() -> None:
+    """pySHACL's own ``focus_nodes`` option would skip the sh:node shape on the source page."""
+    path = ROOT / "tests" / "fixtures" / "shapes-knowledge" / "invalid"
+    data = read_graph(path / "change-source-without-publisher.ttl")
+    shapes = load_shapes()
+    event = HNID["org/old-office/change/2021-04-30"]
+    everything = validate(data, shapes)
+    (shape,) = {s for s in shapes.subjects(SH.targetClass, None) if "ChangeEvent" in str(s)}
+    focused = validate(data, shapes, focus={shape: [event]})
+    expected = [f for f in _fields(everything) if "/knowledge/" in str(f[4])]
+    assert _fields(focused) == expected
+    components = {str(r.constraint_component).rsplit("#")[-1] for r in focused.results}
+    assert components == {"NodeConstraintComponent", "MinCountConstraintComponent"}
+
+
+def test_restricted_shapes_target_only_the_focus(shapes) -> None:
+    shape = next(iter(shapes.subjects(SH.targetClass, None)))
+    restricted = restrict_shapes(shapes, {shape: [TASK]})
+    assert set(restricted.subject_objects(SH.targetNode)) == {(shape, TASK)}
+    assert not any(restricted.subjects(SH.targetClass, None))
+    targets = sum(1 for p in TARGETS for _ in shapes.subject_objects(p))
+    assert len(shapes) - len(restricted) == targets - 1  # targets dropped, one targetNode added
+
+
+def test_merged_reports(shapes) -> None:
+    bad = validate(read_graph(LEAD_DISAGREES), shapes)
+    warned = validate(read_graph(NO_TRANSLATION), shapes)
+    merged = merge_reports([bad, conforming_report(), warned])
+    assert not merged.conforms
+    assert len(merged.results) == len(bad.results) + len(warned.results)
+    (root,) = merged.results_graph.subjects(SH.conforms, None)
+    assert len(list(merged.results_graph.objects(root, SH.result))) == len(merged.results)
+    assert merge_reports([warned, conforming_report()]).conforms
 
 
 def test_warnings_do_not_break_conformance(shapes) -> None:

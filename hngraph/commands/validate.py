@@ -37,7 +37,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         choices=("fast", "oxigraph", "rdflib"),
         default="fast",
         help="fast (default): SPARQL screen on pyoxigraph, then pySHACL on the suspect nodes only, "
-        "same results; oxigraph / rdflib: pySHACL over the whole graph on that store",
+        "each in a small store of what it can read, same results; oxigraph / rdflib: pySHACL over "
+        "the whole graph on that store",
     )
     parser.add_argument(
         "--format",
