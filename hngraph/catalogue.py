@@ -18,6 +18,12 @@ parameter ``department`` holding an IRI. Types: ``iri``, ``integer``, ``decimal`
 ``boolean``, ``date``, ``literal`` (a plain string), or a language tag (``zh``, ``en``) for
 a tagged string. Values are checked here, before any query text is built, and bound as
 RDF terms by the store (never pasted into the text).
+
+A BASIL variable with two underscores, ``?__list_iri``, is an optional parameter: when it is
+given it is bound like any other; when it is omitted the variable stays unbound, so a triple
+pattern that uses it matches any value (``?task hn:taskList ?__list_iri`` then means "in any
+list"). Use optional parameters only in triple patterns (and ``BIND``/projections copying
+them): in a ``FILTER`` an unbound variable is an error, not a wildcard.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ VALUE_PATTERNS = {
     "date": r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}",
 }
 LANGUAGE = r"[a-z]{2,3}"
-PARAMETER = r"_([a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_([a-z]+)"
+PARAMETER = r"_(_?)([a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_([a-z]+)"
 IRI_FORBIDDEN = r"[\s<>\"'{}|\\^`\x00-\x1f\x7f]"
 MAX_TEXT = 500
 REQUIRED_KEYS = ("summary", "description", "tags", "columns")
@@ -72,6 +78,7 @@ class Parameter(NamedTuple):
     kind: str
     description: str
     example: str
+    optional: bool = False
 
     def term(self, value: str) -> Term:
         """The RDF term for ``value``; raise ``ParameterError`` if it is not acceptable."""
@@ -133,9 +140,13 @@ class CatalogueQuery(NamedTuple):
         """The declared result columns, in order."""
         return tuple(column.name for column in self.columns)
 
-    def example_values(self) -> dict[str, str]:
-        """Every parameter's example value."""
-        return {parameter.name: parameter.example for parameter in self.parameters}
+    def example_values(self, *, optional: bool = False) -> dict[str, str]:
+        """The example value of every required parameter (and of optional ones if asked)."""
+        return {
+            parameter.name: parameter.example
+            for parameter in self.parameters
+            if optional or not parameter.optional
+        }
 
     def bindings(self, values: Mapping[str, str]) -> dict[str, Term]:
         """Check ``values`` (name → text) and turn them into variable → term."""
@@ -146,11 +157,11 @@ class CatalogueQuery(NamedTuple):
                 f"{self.name}: unknown parameter {', '.join(unknown)} "
                 f"(parameters: {', '.join(known) or 'none'})"
             )
-        missing = [name for name in known if name not in values]
+        missing = [name for name in known if name not in values and not known[name].optional]
         if missing:
             hints = ", ".join(f"{name}={known[name].example}" for name in missing)
             raise ParameterError(f"{self.name}: missing parameter, e.g. --param {hints}")
-        return {known[name].variable: known[name].term(values[name]) for name in known}
+        return {known[name].variable: known[name].term(values[name]) for name in values}
 
     def run(self, store: Store, values: Mapping[str, str] | None = None) -> Result:
         """Validate the parameters, then run the query on ``store``."""
@@ -229,9 +240,10 @@ def _parameters(path: Path, text: str, header: dict[str, object]) -> tuple[Param
         match = re.fullmatch(PARAMETER, variable)
         if not match:
             raise CatalogueError(
-                f"{path.name}: ?{variable} is not a BASIL parameter name (?_name_type)"
+                f"{path.name}: ?{variable} is not a BASIL parameter name "
+                "(?_name_type, or ?__name_type for an optional one)"
             )
-        name, kind = match.groups()
+        optional, name, kind = match.groups()
         if variable in nested:
             raise CatalogueError(
                 f"{path.name}: ?{variable} is used inside a sub-SELECT; use parameters only "
@@ -243,7 +255,11 @@ def _parameters(path: Path, text: str, header: dict[str, object]) -> tuple[Param
             raise CatalogueError(
                 f"{path.name}: parameter {name} needs a line in #+ params and in #+ examples"
             )
-        parameter = Parameter(name, variable, kind, described[name], examples[name])
+        if name in {parameter.name for parameter in found}:
+            raise CatalogueError(f"{path.name}: parameter {name} is named by two variables")
+        parameter = Parameter(
+            name, variable, kind, described[name], examples[name], optional=bool(optional)
+        )
         try:
             parameter.term(parameter.example)
         except ParameterError as error:
@@ -252,7 +268,7 @@ def _parameters(path: Path, text: str, header: dict[str, object]) -> tuple[Param
     extra = sorted((set(described) | set(examples)) - {parameter.name for parameter in found})
     if extra:
         raise CatalogueError(f"{path.name}: #+ header names unused parameters {extra}")
-    return tuple(found)
+    return tuple(sorted(found, key=lambda parameter: parameter.optional))  # required first
 
 
 def projection(text: str) -> list[str]:

@@ -30,10 +30,18 @@ hngraph query NAME [--param KEY=VALUE ...] [--format table|csv|tsv|json] [--endp
 ```
 
 Parameters follow BASIL naming in the query text (`?_department_iri` is the parameter
-`department`, an IRI). Values are checked before any query is built (an IRI must be an absolute
-http(s) IRI without `<>"{{}}|^` or spaces) and bound as RDF terms, never pasted into the text.
+`department`, an IRI; `?__list_iri` is an optional parameter `list`). Values are checked before
+any query is built (an IRI must be an absolute http(s) IRI without `<>"{{}}|^` or spaces) and
+bound as RDF terms, never pasted into the text.
+
+A task number names a task only within its task list, so every query that shows task numbers
+also shows the `list` (the task list's IRI), orders its rows by list first, and takes an optional
+`list` parameter: `--param list=https://w3id.org/hngraph/id/list/hunan-vet-reform` keeps that
+list's rows only; without it the query answers for every list in the dataset.
+
 Example tables below are cut at {width} columns per cell and {rows} rows; `hnid:` stands for
-`https://w3id.org/hngraph/id/`. Rows are in a fixed, total order on every backend.
+`https://w3id.org/hngraph/id/`. The examples leave optional parameters out. Rows are in a fixed,
+total order on every backend.
 """
 
 
@@ -52,13 +60,19 @@ def _index(catalogue: dict[str, CatalogueQuery]) -> str:
         "|---|---|---|",
     ]
     for name, query in catalogue.items():
-        params = ", ".join(f"`{p.name}`" for p in query.parameters) or "–"
+        params = (
+            ", ".join(
+                f"`{p.name}`" + (" (optional)" if p.optional else "") for p in query.parameters
+            )
+            or "–"
+        )
         lines.append(f"| [`{name}`](#{name}) | {query.summary} | {params} |")
     return "\n".join(lines) + "\n"
 
 
 def _command(query: CatalogueQuery) -> str:
-    params = " ".join(f"--param {p.name}={p.example}" for p in query.parameters)
+    values = query.example_values()
+    params = " ".join(f"--param {name}={value}" for name, value in values.items())
     return f"hngraph query {query.name}" + (f" {params}" if params else "")
 
 
@@ -70,8 +84,9 @@ def _section(query: CatalogueQuery, store: Store) -> str:
         lines.append("Parameters:")
         lines.append("")
         for p in query.parameters:
+            kind = f"{p.kind}, optional" if p.optional else p.kind
             lines.append(
-                f"- `{p.name}` ({p.kind}, `?{p.variable}`): {p.description}; example `{p.example}`"
+                f"- `{p.name}` ({kind}, `?{p.variable}`): {p.description}; example `{p.example}`"
             )
         lines.append("")
     lines.append("Columns:")

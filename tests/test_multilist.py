@@ -6,21 +6,31 @@ The second list, ``tests/fixtures/lists/synthetic-second-list.txt``, is syntheti
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from hngraph import fastvalidate, paths
-from hngraph.catalogue import load_catalogue
+from hngraph.catalogue import CatalogueQuery, load_catalogue
 from hngraph.namespace import HN, HNID
 from hngraph.parse import parse_file
 from hngraph.registry import load_registry
-from hngraph.store import open_store
+from hngraph.store import Store, open_store
 from hngraph.validate import load_shapes, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +134,6 @@ def test_department_workload_answers_across_lists(built: Path) -> None:
         assert found[department] == (lead[department], support[department]), department
 
 
-@pytest.mark.xfail(reason="issue 6: these queries need a `list` parameter or column", strict=False)
 def test_task_number_queries_say_which_list() -> None:
     """A task number names a task only within its list: such queries must say which list."""
     ambiguous = [
@@ -135,3 +144,205 @@ def test_task_number_queries_say_which_list() -> None:
         and "list" not in query.example_values()
     ]
     assert not ambiguous, f"queries without a list: {', '.join(ambiguous)}"
+
+
+# --- Catalogue answers per list, and the same answers on every backend ----------------------
+
+CATALOGUE = load_catalogue(ROOT / "queries")
+WITH_LIST = sorted(
+    name for name, query in CATALOGUE.items() if "list" in query.example_values(optional=True)
+)
+KNOWLEDGE_FREE = ("second-only", "no-lists")
+
+
+def _load_oracle() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "hngraph_test_oracle", ROOT / "tests" / "expected" / "oracle.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+oracle = _load_oracle()
+
+
+def list_iri(slug: str) -> str:
+    return str(HNID[f"list/{slug}"])
+
+
+@pytest.fixture(scope="module")
+def datasets(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Data files by name: both lists; the second list alone (no knowledge-layer rows: the
+    curated judgements are about the Hunan list); and no task list at all (vocabularies,
+    registry and dataset metadata only: every aggregate over tasks is empty)."""
+    out = tmp_path_factory.mktemp("second-only")
+    argv = [sys.executable, "-m", "hngraph", "build", "--out", str(out), "--source", str(SECOND)]
+    subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+    prefix = str(HNID) + "list/"
+    kept = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(path=str(out / "hngraph.ttl"))
+        if not q.subject.value.startswith(prefix)
+        and not (isinstance(q.object, ox.NamedNode) and q.object.value.startswith(prefix))
+    ]
+    no_lists = out / "no-lists.nt"
+    ox.serialize(kept, output=str(no_lists), format=ox.RdfFormat.N_TRIPLES)
+    return {"both": built, "second-only": out / "hngraph.ttl", "no-lists": no_lists}
+
+
+SOURCES = {"both": [HUNAN, SECOND], "second-only": [SECOND], "no-lists": []}
+
+
+@pytest.fixture(scope="module")
+def worlds() -> dict[str, Any]:
+    """The oracle (parsed records and curated data, no SPARQL) for each dataset."""
+    return {name: oracle.World(ROOT, [ROOT / p for p in paths]) for name, paths in SOURCES.items()}
+
+
+def _serve(binary: str, location: Path) -> tuple[subprocess.Popen, str]:
+    """``oxigraph serve`` on a free loopback port; its base URL once it answers."""
+    for _attempt in range(3):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        until = time.monotonic() + 15
+        while time.monotonic() < until and process.poll() is None:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=1) as response:
+                    if response.status == 200:
+                        return process, base
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.05)
+        process.terminate()
+        process.wait(timeout=10)
+    pytest.fail("oxigraph serve did not start on a loopback port")
+
+
+@pytest.fixture(scope="module")
+def stores(
+    datasets: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[tuple[str, str], Store]]:
+    """(dataset, backend) → store: embedded, rdflib, and a real Oxigraph server per dataset."""
+    from hngraph.cli import main
+    from hngraph.remote import Policy
+    from hngraph.store.endpoint import RemoteStore
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the `oxigraph` command is missing: pip install -e '.[test]'")
+    found: dict[tuple[str, str], Store] = {}
+    processes = []
+    try:
+        for name, path in datasets.items():
+            found[(name, "embedded")] = open_store(data=[path])
+            found[(name, "rdflib")] = open_store(data=[path], backend="rdflib")
+            process, base = _serve(binary, tmp_path_factory.mktemp(f"oxigraph-{name}"))
+            processes.append(process)
+            assert main(["load", "--endpoint", base + "/store", "--data", str(path)]) == 0
+            found[(name, "remote")] = RemoteStore(base + "/query", Policy(timeout=30, deadline=60))
+        yield found
+    finally:
+        for process in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+BACKENDS = ("embedded", "rdflib", "remote")
+
+
+def _expected(worlds: dict[str, Any], dataset: str, query: CatalogueQuery, values: dict) -> list:
+    return oracle.EXPECTED[query.name](worlds[dataset], values)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_query_answers_both_lists(
+    stores: dict, worlds: dict, backend: str, name: str
+) -> None:
+    """Every catalogue query on the two-list dataset equals the oracle, on every backend."""
+    query = CATALOGUE[name]
+    values = query.example_values()
+    assert list(query.run(stores[("both", backend)], values).rows) == _expected(
+        worlds, "both", query, values
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", WITH_LIST)
+def test_the_list_parameter_keeps_one_list(
+    stores: dict, worlds: dict, backend: str, name: str
+) -> None:
+    """With ``list``, a query answers for that list only; without it, for both lists."""
+    query = CATALOGUE[name]
+    assert "list" in query.column_names
+    every = query.run(stores[("both", backend)], query.example_values()).records()
+    for slug in LISTS:
+        values = {**query.example_values(), "list": list_iri(slug)}
+        result = query.run(stores[("both", backend)], values)
+        assert list(result.rows) == _expected(worlds, "both", query, values)
+        assert result.records() == [row for row in every if row["list"].value == list_iri(slug)]
+    assert [row["list"].value for row in every] == sorted(row["list"].value for row in every)
+
+
+@pytest.mark.parametrize("name", ["task-detail", "task-judgements"])
+def test_a_task_number_names_a_task_in_each_list(stores: dict, name: str) -> None:
+    """Task 1 exists in both lists: without ``list`` both answer, with it only the one given.
+    Expected lists and texts come from the parsed records."""
+    query = CATALOGUE[name]
+    store = stores[("both", "embedded")]
+    having_task_1 = {
+        list_iri(slug)
+        for slug, path in LISTS.items()
+        if 1 in {t.number for t in parse_file(ROOT / path).tasks}
+    }
+    assert len(having_task_1) == 2
+    rows = query.run(store, {"task_number": "1"}).records()
+    if name == "task-detail":
+        assert {row["list"].value for row in rows} == having_task_1
+        texts = {
+            row["list"].value: row["value"].value for row in rows if row["fact"].value == "text_zh"
+        }
+        assert texts == {list_iri(s): parse_file(ROOT / p).tasks[0].text for s, p in LISTS.items()}
+    for slug in LISTS:
+        only = query.run(store, {"task_number": "1", "list": list_iri(slug)}).records()
+        assert only == [row for row in rows if row["list"].value == list_iri(slug)]
+        assert {row["list"].value for row in only} <= {list_iri(slug)}
+
+
+@pytest.mark.parametrize("dataset", KNOWLEDGE_FREE)
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_backends_agree_without_knowledge_rows(
+    stores: dict, worlds: dict, dataset: str, name: str
+) -> None:
+    """On data with no knowledge-layer rows (and with no task list at all), every query gives
+    the same rows on every backend, and the oracle's. rdflib once made one group with an
+    unbound key for an empty GROUP BY sub-select, which then joined with everything."""
+    query = CATALOGUE[name]
+    for values in (query.example_values(), query.example_values(optional=True)):
+        answers = {b: list(query.run(stores[(dataset, b)], values).rows) for b in BACKENDS}
+        assert answers["rdflib"] == answers["embedded"], "rdflib and embedded disagree"
+        assert answers["remote"] == answers["embedded"], "remote and embedded disagree"
+        assert answers["embedded"] == _expected(worlds, dataset, query, values)
+
+
+def test_the_knowledge_free_datasets_are_what_they_claim(stores: dict) -> None:
+    judgements = "SELECT (COUNT(*) AS ?n) { ?j <https://w3id.org/hngraph/def/evidence> ?e }"
+    tasks = "SELECT (COUNT(*) AS ?n) { ?t a <https://w3id.org/hngraph/def/Task> }"
+    assert stores[("both", "embedded")].select(judgements).rows[0][0].value != "0"
+    for dataset in KNOWLEDGE_FREE:
+        assert stores[(dataset, "embedded")].select(judgements).rows[0][0].value == "0"
+    assert stores[("no-lists", "embedded")].select(tasks).rows[0][0].value == "0"
+    assert stores[("second-only", "embedded")].select(tasks).rows[0][0].value == "5"

@@ -31,6 +31,7 @@ def test_list(capsys: pytest.CaptureFixture) -> None:
     assert listed[:-1] == names
     assert out.splitlines()[-1] == f"{len(names)} queries in the catalogue"
     assert "--param department=…  (iri)" in out
+    assert "--param list=…  (iri, optional)" in out
 
 
 def test_department_workload_csv(capsys: pytest.CaptureFixture) -> None:
@@ -95,22 +96,35 @@ def test_table_aligns_chinese_text(capsys: pytest.CaptureFixture) -> None:
 def test_tsv_and_json(capsys: pytest.CaptureFixture) -> None:
     _, tsv, _ = run(["query", "task-detail", "--param", "task_number=7", "--format", "tsv"], capsys)
     lines = tsv.splitlines()
-    assert lines[0] == "task\tfact\tposition\tvalue"
-    assert all(line.count("\t") == 3 for line in lines)
+    assert lines[0] == "list\ttask\tfact\tposition\tvalue"
+    assert all(line.count("\t") == 4 for line in lines)
     _, text, _ = run(
         ["query", "task-detail", "--param", "task_number=7", "--format", "json"], capsys
     )
     document = json.loads(text)
-    assert document["head"]["vars"] == ["task", "fact", "position", "value"]
+    assert document["head"]["vars"] == ["list", "task", "fact", "position", "value"]
     first = document["results"]["bindings"][1]
     assert first["fact"]["value"] == "text_zh"
     assert first["value"]["xml:lang"] == "zh"
+
+
+def test_the_optional_list_parameter(capsys: pytest.CaptureFixture) -> None:
+    base = ["query", "task-size", "--format", "csv"]
+    _, every, _ = run(base, capsys)
+    hunan = "https://w3id.org/hngraph/id/list/hunan-vet-reform"
+    code, only, _ = run([*base, "--param", f"list={hunan}"], capsys)
+    assert code == 0
+    assert every.splitlines()[0].startswith("list,task_number,")
+    assert only == every  # the built dataset holds the Hunan list only
+    code, other, _ = run([*base, "--param", "list=https://w3id.org/hngraph/id/list/none"], capsys)
+    assert (code, other.splitlines()) == (0, [every.splitlines()[0]])
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["query", "no-such-query"], "no catalogue query named 'no-such-query'"),
+        (["query", "task-size", "--param", "list=hunan-vet-reform"], "not an absolute http"),
         (["query"], "name a query"),
         (["query", "tasks-by-department"], "missing parameter, e.g. --param department="),
         (["query", "tasks-by-department", "--param", "department"], "expected KEY=VALUE"),

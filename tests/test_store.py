@@ -345,3 +345,48 @@ def test_why_embedded_bindings_use_values_not_substitutions() -> None:
             "SELECT ?s WHERE { ?s ?p ?_x }",
             substitutions={ox.Variable("_x"): ox.NamedNode("http://e.org/x")},
         )
+
+
+def test_embedded_results_read_back_every_term_exactly(dataset_path: Path) -> None:
+    """The embedded store reads SELECT results from pyoxigraph's TSV serialisation; every term
+    of the dataset comes back as pyoxigraph's own term objects say."""
+    from hngraph.store.embedded import EmbeddedStore, to_term
+
+    store = EmbeddedStore([dataset_path])
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    expected = [tuple(to_term(term) for term in row) for row in store._store.query(query)]
+    assert sorted(store.select(query).rows, key=repr) == sorted(expected, key=repr)
+    assert len(expected) > 4000
+
+
+def test_embedded_results_keep_awkward_terms() -> None:
+    from hngraph.store.embedded import EmbeddedStore
+
+    nasty = 'a"b\\c\td\ne\r\x01\u2028 “x” \\u0041 \\t'
+    store = EmbeddedStore()
+    subject = ox.NamedNode("http://e.org/a")
+    store._store.add(
+        ox.Quad(subject, ox.NamedNode("http://e.org/p"), ox.Literal(nasty, language="zh"))
+    )
+    not_a_number = ox.Literal("abc", datatype=ox.NamedNode(XSD_INTEGER))
+    store._store.add(ox.Quad(subject, ox.NamedNode("http://e.org/n"), not_a_number))
+    result = store.select(
+        "SELECT ?o ?plain ?bad ?typed ?big ?missing ?blank WHERE {"
+        " ?s <http://e.org/p> ?o ; <http://e.org/n> ?bad BIND(STR(?o) AS ?plain)"
+        ' BIND("x"^^<http://e.org/dt> AS ?typed) BIND(12345678901234567890 AS ?big)'
+        " OPTIONAL { ?s <http://e.org/none> ?missing } BIND(BNODE() AS ?blank) }"
+    )
+    (row,) = result.rows
+    assert row[:6] == (
+        Literal(nasty, RDF_LANGSTRING, "zh"),
+        Literal(nasty, XSD_STRING),
+        Literal("abc", XSD_INTEGER),
+        Literal("x", "http://e.org/dt"),
+        Literal("12345678901234567890", XSD_INTEGER),
+        None,
+    )
+    assert isinstance(row[6], BlankNode)
+    assert store.select("SELECT ?x WHERE { OPTIONAL { ?a <http://e.org/none> ?x } }").rows == (
+        (None,),
+    )
+    assert store.select("SELECT * WHERE { }").rows == ((),)

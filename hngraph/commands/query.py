@@ -129,8 +129,9 @@ def listing(catalogue: dict[str, CatalogueQuery]) -> str:
     for name, query in catalogue.items():
         lines.append(f"{name}: {query.summary}")
         for parameter in query.parameters:
+            kind = f"{parameter.kind}, optional" if parameter.optional else parameter.kind
             lines.append(
-                f"    --param {parameter.name}=…  ({parameter.kind}) {parameter.description}; "
+                f"    --param {parameter.name}=…  ({kind}) {parameter.description}; "
                 f"e.g. {parameter.example}"
             )
         lines.append(f"    columns: {', '.join(query.column_names)}")

@@ -9,6 +9,7 @@ result columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,7 +17,17 @@ import pyoxigraph as ox
 
 from hngraph.store.base import Result, Store, StoreError
 from hngraph.store.sparqltext import CheckedQuery, with_values
-from hngraph.store.terms import IRI, BlankNode, Term, Triple, literal
+from hngraph.store.terms import (
+    IRI,
+    XSD_BOOLEAN,
+    XSD_DECIMAL,
+    XSD_DOUBLE,
+    XSD_INTEGER,
+    BlankNode,
+    Term,
+    Triple,
+    literal,
+)
 
 
 class EmbeddedStore(Store):
@@ -59,13 +70,12 @@ class EmbeddedStore(Store):
         assert isinstance(solutions, ox.QuerySolutions)
         columns = tuple(variable.value for variable in solutions.variables)
         try:
-            rows = tuple(
-                tuple(to_term(solution[index]) for index in range(len(columns)))
-                for solution in solutions
-            )
+            # Serialised in Rust and read here: cheaper than a pyoxigraph object for each term
+            # of each row (task-size at N = 1000, 150,000 terms: about 15 % less in all).
+            data = solutions.serialize(format=ox.QueryResultsFormat.TSV)
         except (OSError, RuntimeError) as error:
             raise StoreError(f"query failed: {error}") from error
-        return Result(columns, rows)
+        return Result(columns, read_tsv_rows(data.decode("utf-8"), len(columns)))
 
     def _ask(self, query: CheckedQuery, bindings: dict[str, Term]) -> bool:
         return bool(self._run(query, bindings))
@@ -77,6 +87,72 @@ class EmbeddedStore(Store):
             (to_term(t.subject), to_term(t.predicate), to_term(t.object))  # type: ignore[misc]
             for t in triples
         ]
+
+
+_ESCAPE = r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))"
+_ESCAPED = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def read_tsv_rows(text: str, width: int) -> tuple[tuple[Term | None, ...], ...]:
+    """Rows of a SPARQL 1.1 TSV result (as pyoxigraph writes it): header line, then one line
+    per solution, terms in Turtle syntax, unbound as an empty cell. Cells that repeat (roles,
+    organisations, lists, small numbers) are read once."""
+    lines = text.split("\n")  # tabs and line breaks inside literals are escaped; U+2028 is not
+    if lines[-1] != "":
+        raise StoreError("query failed: the result does not end with a line break")
+    if width == 0:  # SELECT * over an empty pattern: solutions without columns
+        return tuple(() for _ in lines[1:-1])
+    cache: dict[str, Term | None] = {"": None}
+    rows = []
+    for line in lines[1:-1]:
+        cells = line.split("\t")
+        if len(cells) != width:
+            raise StoreError(f"query failed: a result row has {len(cells)} cells, not {width}")
+        row = []
+        for cell in cells:
+            term = cache.get(cell, cache)
+            if term is cache:
+                term = cache[cell] = tsv_term(cell)
+            row.append(term)
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
+def tsv_term(cell: str) -> Term:
+    """One term of a TSV result: ``<iri>``, ``_:b``, ``"text"`` with ``@lang`` or ``^^<type>``,
+    or a bare integer, decimal, double or boolean."""
+    first = cell[0]
+    if first == "<" and not cell.startswith("<<"):
+        return IRI(cell[1:-1])
+    if first == '"':
+        end = cell.rfind('"')
+        value = cell[1:end]
+        if "\\" in value:
+            value = re.sub(_ESCAPE, _unescape, value)
+        suffix = cell[end + 1 :]
+        if not suffix:
+            return literal(value)
+        if suffix.startswith("@"):
+            return literal(value, language=suffix[1:])
+        if suffix.startswith("^^<") and suffix.endswith(">"):
+            return literal(value, suffix[3:-1])
+    elif first == "_" and cell.startswith("_:"):
+        return BlankNode(cell[2:])
+    elif cell in ("true", "false"):
+        return literal(cell, XSD_BOOLEAN)
+    elif re.fullmatch(r"[+-]?[0-9]+", cell):
+        return literal(cell, XSD_INTEGER)
+    elif re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", cell):
+        return literal(cell, XSD_DECIMAL)
+    elif re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+", cell):
+        return literal(cell, XSD_DOUBLE)
+    raise StoreError(f"unsupported term in a result: {cell[:80]!r}")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match.group(3) is not None:
+        return _ESCAPED.get(match.group(3), match.group(0))
+    return chr(int(match.group(1) or match.group(2), 16))
 
 
 def to_term(node: object) -> Term | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 from hngraph.errors import HngraphError
@@ -106,6 +107,7 @@ class CheckedQuery(NamedTuple):
     form: str
 
 
+@lru_cache(maxsize=256)  # catalogue queries are checked on every run; tokenising costs ~1 ms
 def check(query: str) -> CheckedQuery:
     """Refuse anything that could fetch or change data; return the text to evaluate."""
     text = expand_escapes(query)
@@ -187,6 +189,7 @@ def with_values(checked: CheckedQuery, bindings: Mapping[str, Term]) -> str:
     return checked.text[: at + 1] + block + checked.text[at + 1 :]
 
 
+@lru_cache(maxsize=256)
 def _where_group_start(checked: CheckedQuery) -> int:
     """Offset of the ``{`` that opens the query's outermost WHERE group."""
     significant = _significant(checked.text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,8 +71,22 @@ def boolean(value: bool) -> Term:
     return literal("true" if value else "false", XSD_BOOLEAN)
 
 
+def list_iri(slug: str) -> str:
+    return f"{ID}list/{slug}"
+
+
 def task_iri(slug: str, number: int) -> str:
-    return f"{ID}list/{slug}/task/{number}"
+    return f"{list_iri(slug)}/task/{number}"
+
+
+def slug_of(task: str) -> str:
+    """The list slug of a task IRI (``id/list/{list}/task/{n}``)."""
+    return task[len(ID + "list/") :].split("/", 1)[0]
+
+
+def wanted(params: dict[str, str], slug: str) -> bool:
+    """Whether a row of list ``slug`` belongs in the answer (the optional ``list`` parameter)."""
+    return "list" not in params or params["list"] == list_iri(slug)
 
 
 @dataclass
@@ -151,12 +165,16 @@ class Judgement:
 
 
 class World:
-    """Parsed task lists plus curated reference data."""
+    """Parsed task lists plus curated reference data.
 
-    def __init__(self, root: Path) -> None:
-        self.lists: list[TaskList] = [
-            parse_file(path) for path in sorted((root / "data" / "source").glob("*.txt"))
-        ]
+    ``sources``: the source files the dataset was built from (default: every
+    ``data/source/*.txt``, as ``hngraph build`` without ``--source``).
+    """
+
+    def __init__(self, root: Path, sources: Sequence[Path] | None = None) -> None:
+        if sources is None:
+            sources = sorted((root / "data" / "source").glob("*.txt"))
+        self.lists: list[TaskList] = [parse_file(path) for path in sources]
         graph = Graph()
         graph.parse(root / "data" / "registry" / "organisations.ttl", format="turtle")
         graph.parse(root / "data" / "knowledge" / "lineage.ttl", format="turtle")
@@ -294,6 +312,21 @@ class World:
     def number(self, task: str) -> int:
         return self.tasks[task][1].number
 
+    def ordered_tasks(self, params: dict[str, str]) -> list[str]:
+        """Task IRIs of the wanted lists, by list IRI then task number."""
+        found = [t for t in self.tasks if wanted(params, slug_of(t))]
+        return sorted(found, key=lambda t: (list_iri(slug_of(t)), self.number(t)))
+
+    def ordered_listings(self, params: dict[str, str]) -> list[Listing]:
+        """Listings of the wanted lists, by list IRI, task number, then rank."""
+        found = [x for x in self.listings if wanted(params, x.slug)]
+        return sorted(found, key=lambda x: (list_iri(x.slug), x.task, x.rank))
+
+    def ordered_measures(self, params: dict[str, str]) -> list[tuple[str, int, int, str]]:
+        """``measures()`` of the wanted lists, by list IRI, task number, then measure number."""
+        found = [r for r in self.measures() if wanted(params, slug_of(r[0]))]
+        return sorted(found, key=lambda r: (list_iri(slug_of(r[0])), r[1], r[2]))
+
     def measures(self) -> Iterable[tuple[str, int, int, str]]:
         """(task IRI, task number, measure number, text) for every measure."""
         for task_list in self.lists:
@@ -350,23 +383,29 @@ def never_lead(world: World, params: dict[str, str]) -> list[Row]:
 
 def tasks_by_department(world: World, params: dict[str, str]) -> list[Row]:
     org = params["department"]
-    rows = [
-        (integer(x.task), iri(x.role), zh(world.text(x.task_iri)), x.task_iri)
+    rows = {
+        (iri(list_iri(x.slug)), integer(x.task), iri(x.role), zh(world.text(x.task_iri)))
         for x in world.listings
-        if x.org == org
-    ]
-    return [r[:3] for r in sorted(set(rows), key=lambda r: (int(r[0].value), r[3], r[1].value))]
+        if x.org == org and wanted(params, x.slug)
+    }
+    return sorted(rows, key=lambda r: (r[0].value, int(r[1].value), r[2].value))
 
 
 def supported_not_led(world: World, params: dict[str, str]) -> list[Row]:
     org = params["department"]
     rows = []
-    for task in sorted(world.tasks, key=lambda t: (world.number(t), t)):
+    for task in world.ordered_tasks(params):
         cell = world.listings_of(task)
         lead = cell[0].org
         if lead != org and any(x.org == org for x in cell[1:]):
             rows.append(
-                (integer(world.number(task)), iri(lead), world.name(lead), zh(world.text(task)))
+                (
+                    iri(list_iri(slug_of(task))),
+                    integer(world.number(task)),
+                    iri(lead),
+                    world.name(lead),
+                    zh(world.text(task)),
+                )
             )
     return rows
 
@@ -374,43 +413,47 @@ def supported_not_led(world: World, params: dict[str, str]) -> list[Row]:
 def task_detail(world: World, params: dict[str, str]) -> list[Row]:
     number = int(params["task_number"])
     rows: list[Row] = []
-    for task in sorted(t for t in world.tasks if world.number(t) == number):
+    for task in world.ordered_tasks(params):
         task_list, record = world.tasks[task]
         slug = task_list.slug
+        if record.number != number:
+            continue
+        english = [world.translations.get((slug, number, m.number)) for m in record.measures]
+        translated = None not in english  # a list without translations has no English facts
         facts: list[tuple[str, int, Term]] = [
-            ("list", 1, iri(f"{ID}list/{slug}")),
+            ("list", 1, iri(list_iri(slug))),
             ("text_zh", 1, zh(record.text)),
-            (
-                "text_en",
-                1,
-                en(
-                    "; ".join(world.translations[(slug, number, m.number)] for m in record.measures)
-                ),
-            ),
-            ("source_line", 1, integer(record.line)),
         ]
+        if translated:
+            facts.append(("text_en", 1, en("; ".join(str(text) for text in english))))
+        facts.append(("source_line", 1, integer(record.line)))
         facts += [("measure_zh", m.number, zh(m.text)) for m in record.measures]
-        facts += [
-            ("measure_en", m.number, en(world.translations[(slug, number, m.number)]))
-            for m in record.measures
-        ]
+        if translated:
+            facts += [
+                ("measure_en", m.number, en(str(text)))
+                for m, text in zip(record.measures, english, strict=True)
+            ]
         cell = world.listings_of(task)
         facts.append(("lead", 1, iri(cell[0].org)))
         facts += [("supporting", x.rank, iri(x.org)) for x in cell[1:]]
         facts += [("name_as_written", x.rank, zh(x.name)) for x in cell]
         order = [f[0] for f in facts]
         ranked = sorted(facts, key=lambda f: (order.index(f[0]), f[1], f[2].value))
-        rows += [(iri(task), literal(fact), integer(pos), value) for fact, pos, value in ranked]
+        rows += [
+            (iri(list_iri(slug)), iri(task), literal(fact), integer(pos), value)
+            for fact, pos, value in ranked
+        ]
     return rows
 
 
 def local_government_tasks(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
-    for x in sorted(world.listings, key=lambda x: (x.task, x.task_iri, x.rank)):
+    for x in world.ordered_listings(params):
         org = world.orgs[x.org]
         if org.collective:
             rows.append(
                 (
+                    iri(list_iri(x.slug)),
                     integer(x.task),
                     iri(x.org),
                     world.name(x.org),
@@ -424,12 +467,11 @@ def local_government_tasks(world: World, params: dict[str, str]) -> list[Row]:
 
 def search_measures(world: World, params: dict[str, str]) -> list[Row]:
     needle = params["text"]
-    rows = [
-        (task, integer(n), integer(m), iri(f"{task}/measure/{m}"), zh(text))
-        for task, n, m, text in world.measures()
+    return [
+        (iri(list_iri(slug_of(task))), integer(n), integer(m), iri(f"{task}/measure/{m}"), zh(text))
+        for task, n, m, text in world.ordered_measures(params)
         if needle in text
     ]
-    return [r[1:] for r in sorted(rows, key=lambda r: (int(r[1].value), r[0], int(r[2].value)))]
 
 
 def departments_by_kind(world: World, params: dict[str, str]) -> list[Row]:
@@ -467,16 +509,18 @@ def parent_body_workload(world: World, params: dict[str, str]) -> list[Row]:
 
 def task_size(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
-    for task, (_, record) in world.tasks.items():
+    for task in world.ordered_tasks(params):
+        record = world.tasks[task][1]
         rows.append(
             (
+                iri(list_iri(slug_of(task))),
                 integer(record.number),
                 iri(task),
                 integer(len(record.measures)),
                 integer(len(record.departments)),
             )
         )
-    return sorted(rows, key=lambda r: (int(r[0].value), r[1].value))
+    return rows
 
 
 def lead_support_pairs(world: World, params: dict[str, str]) -> list[Row]:
@@ -501,13 +545,14 @@ def _mentions_money(text: str) -> bool:
 
 def finance_department_tasks(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
-    for x in sorted(world.listings, key=lambda x: (x.task, x.task_iri)):
+    for x in world.ordered_listings(params):
         if x.org != FINANCE:
             continue
         record = world.tasks[x.task_iri][1]
         funding = sum(1 for m in record.measures if _mentions_money(m.text))
         rows.append(
             (
+                iri(list_iri(x.slug)),
                 integer(x.task),
                 iri(x.role),
                 integer(len(record.departments)),
@@ -520,23 +565,32 @@ def finance_department_tasks(world: World, params: dict[str, str]) -> list[Row]:
 
 def funding_measures(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
-    for task, number, m, text in sorted(world.measures(), key=lambda r: (r[1], r[0], r[2])):
+    for task, number, m, text in world.ordered_measures(params):
         if not _mentions_money(text):
             continue
         roles = [x.role for x in world.listings_of(task) if x.org == FINANCE]
-        rows.append((integer(number), integer(m), iri(roles[0]) if roles else None, zh(text)))
+        role = iri(roles[0]) if roles else None
+        rows.append((iri(list_iri(slug_of(task))), integer(number), integer(m), role, zh(text)))
     return rows
 
 
 def soe_related_tasks(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
-    for task in sorted(world.tasks, key=lambda t: (world.number(t), t)):
+    for task in world.ordered_tasks(params):
         text = world.text(task)
         mentions = "国有企业" in text or "国企" in text
         roles = [x.role for x in world.listings_of(task) if x.org == SASAC]
         if mentions or roles:
             role = iri(roles[0]) if roles else None
-            rows.append((integer(world.number(task)), boolean(mentions), role, zh(text)))
+            rows.append(
+                (
+                    iri(list_iri(slug_of(task))),
+                    integer(world.number(task)),
+                    boolean(mentions),
+                    role,
+                    zh(text),
+                )
+            )
     return rows
 
 
@@ -566,12 +620,18 @@ def department_partners(world: World, params: dict[str, str]) -> list[Row]:
 
 def single_department_tasks(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
-    for task in sorted(world.tasks, key=lambda t: (world.number(t), t)):
+    for task in world.ordered_tasks(params):
         orgs = {x.org for x in world.listings_of(task)}
         if len(orgs) == 1:
             org = orgs.pop()
             rows.append(
-                (integer(world.number(task)), iri(org), world.name(org), zh(world.text(task)))
+                (
+                    iri(list_iri(slug_of(task))),
+                    integer(world.number(task)),
+                    iri(org),
+                    world.name(org),
+                    zh(world.text(task)),
+                )
             )
     return rows
 
@@ -630,16 +690,22 @@ def collective_members(world: World, params: dict[str, str]) -> list[Row]:
 
 def tasks_by_organisation_kind(world: World, params: dict[str, str]) -> list[Row]:
     kind = params["kind"]
-    rows = [
-        (integer(x.task), iri(x.org), world.name(x.org), iri(x.role), zh(world.text(x.task_iri)))
-        for x in sorted(world.listings, key=lambda x: (x.task, x.task_iri, x.rank))
+    return [
+        (
+            iri(list_iri(x.slug)),
+            integer(x.task),
+            iri(x.org),
+            world.name(x.org),
+            iri(x.role),
+            zh(world.text(x.task_iri)),
+        )
+        for x in world.ordered_listings(params)
         if world.orgs[x.org].kind == kind
     ]
-    return rows
 
 
-def _of(world: World, kind: str) -> list[Judgement]:
-    return [j for j in world.judgements if j.kind == kind]
+def _of(world: World, kind: str, params: dict[str, str] | None = None) -> list[Judgement]:
+    return [j for j in world.judgements if j.kind == kind and wanted(params or {}, j.slug)]
 
 
 def _measure(j: Judgement) -> Term | None:
@@ -652,6 +718,7 @@ def tasks_by_policy_area(world: World, params: dict[str, str]) -> list[Row]:
         (
             j,
             (
+                iri(list_iri(j.slug)),
                 integer(j.task),
                 _measure(j),
                 iri(j.value),
@@ -660,11 +727,11 @@ def tasks_by_policy_area(world: World, params: dict[str, str]) -> list[Row]:
                 zh(world.target_text(j)),
             ),
         )
-        for j in _of(world, "AreaAssignment")
+        for j in _of(world, "AreaAssignment", params)
         if j.value in areas
     ]
     rows.sort(
-        key=lambda r: (r[0].task, r[0].task_iri, r[0].measure or 0, r[0].value, r[0].evidence)
+        key=lambda r: (list_iri(r[0].slug), r[0].task, r[0].measure or 0, r[0].value, r[0].evidence)
     )
     return [row for _, row in rows]
 
@@ -701,11 +768,12 @@ def area_department_matrix(world: World, params: dict[str, str]) -> list[Row]:
 
 def deliverables(world: World, params: dict[str, str]) -> list[Row]:
     found = sorted(
-        _of(world, "DeliverableClassification"),
-        key=lambda j: (j.task, j.task_iri, j.measure or 0, j.value, j.evidence),
+        _of(world, "DeliverableClassification", params),
+        key=lambda j: (list_iri(j.slug), j.task, j.measure or 0, j.value, j.evidence),
     )
     return [
         (
+            iri(list_iri(j.slug)),
             integer(j.task),
             _measure(j),
             iri(j.value),
@@ -720,11 +788,12 @@ def deliverables(world: World, params: dict[str, str]) -> list[Row]:
 
 def target_years(world: World, params: dict[str, str]) -> list[Row]:
     found = sorted(
-        _of(world, "TargetYearStatement"),
-        key=lambda j: (j.value, j.task, j.task_iri, j.measure or 0),
+        _of(world, "TargetYearStatement", params),
+        key=lambda j: (list_iri(j.slug), j.value, j.task, j.measure or 0),
     )
     return [
         (
+            iri(list_iri(j.slug)),
             literal(j.value, XSD_GYEAR),
             integer(j.task),
             _measure(j),
@@ -838,8 +907,8 @@ def reorganised_departments(world: World, params: dict[str, str]) -> list[Row]:
 def task_judgements(world: World, params: dict[str, str]) -> list[Row]:
     number = int(params["task_number"])
     found = sorted(
-        (j for j in world.judgements if j.task == number),
-        key=lambda j: (j.task_iri, j.measure or 0, HN + j.kind, j.value, j.evidence),
+        (j for j in world.judgements if j.task == number and wanted(params, j.slug)),
+        key=lambda j: (list_iri(j.slug), j.measure or 0, HN + j.kind, j.value, j.evidence),
     )
     rows = []
     for j in found:
@@ -847,7 +916,17 @@ def task_judgements(world: World, params: dict[str, str]) -> list[Row]:
             value, label = literal(j.value, XSD_GYEAR), literal(j.value)
         else:
             value, label = iri(j.value), zh(world.label_zh(j.value))
-        rows.append((iri(j.target), _measure(j), iri(HN + j.kind), value, label, zh(j.evidence)))
+        rows.append(
+            (
+                iri(list_iri(j.slug)),
+                iri(j.target),
+                _measure(j),
+                iri(HN + j.kind),
+                value,
+                label,
+                zh(j.evidence),
+            )
+        )
     return rows
 
 
