@@ -28,11 +28,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from hngraph import validate as validation
+from hngraph.oxterms import to_oxigraph, to_rdflib
 from hngraph.shaclreach import TooBig, compile_reach
 from hngraph.shaclscreen import THIS, Check, Plan, Unsupported, compile_shapes
 
@@ -122,7 +123,7 @@ def confirm(
         triples: set = set()
         for shape, members in list(focus.items()):
             try:
-                triples |= reaches[shape].extract(store, [_oxigraph(n) for n in members], limit)
+                triples |= reaches[shape].extract(store, [to_oxigraph(n) for n in members], limit)
             except TooBig:
                 direct.setdefault(shape, set()).update(members)
                 del focus[shape]
@@ -188,9 +189,9 @@ def run_check(store: ox.Store, check: Check) -> set:
     if check.kind == "sparql" and check.per_node is not None:
         nodes = [row["this"] for row in _rows(store, f"SELECT ?this WHERE {{ {check.focus} }}")]
         if len(nodes) <= PER_NODE_LIMIT:
-            return {_rdflib(node) for node in nodes if _any(store, check, node)}
+            return {to_rdflib(node) for node in nodes if _any(store, check, node)}
     if check.kind in ("select", "sparql"):
-        return {_rdflib(row["this"]) for row in _rows(store, check.query) if row["this"]}
+        return {to_rdflib(row["this"]) for row in _rows(store, check.query) if row["this"]}
     if check.kind == "pattern":
         assert check.regex is not None
         matcher = re.compile(check.regex[0], _flags(check.regex[1]))
@@ -200,12 +201,12 @@ def run_check(store: ox.Store, check: Check) -> set:
         else:
             pairs = ((row["this"], row["v"]) for row in _rows(store, check.query))
         return {
-            _rdflib(node)
+            to_rdflib(node)
             for node, value in pairs
             if isinstance(value, ox.BlankNode) or not matcher.search(value.value)
         }
     failing = _failing(store, check)
-    return {_rdflib(row["this"]) for row in _rows(store, check.query) if row["v"] in failing}
+    return {to_rdflib(row["this"]) for row in _rows(store, check.query) if row["v"] in failing}
 
 
 def _any(store: ox.Store, check: Check, node: object) -> bool:
@@ -227,7 +228,7 @@ def _failing(store: ox.Store, check: Check) -> set:
     for group in check.groups:
         members: set = set()
         for member in group or ():
-            members |= {_oxigraph(term) for term in run_check(store, member)}
+            members |= {to_oxigraph(term) for term in run_check(store, member)}
         sets.append(members)
     if not sets:
         return set()
@@ -246,30 +247,3 @@ def _flags(text: str) -> int:
         if letter in text.lower():
             value |= flag
     return value
-
-
-def _rdflib(term: object):
-    from rdflib import BNode, Literal
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _oxigraph(term: object):
-    from rdflib import BNode, Literal
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    datatype = term.datatype or "http://www.w3.org/2001/XMLSchema#string"
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))

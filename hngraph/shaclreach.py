@@ -51,6 +51,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from hngraph.oxterms import to_oxigraph
 from hngraph.shaclscreen import Unsupported, _declared
 
 NO_DATA = {  # constraint parameters that read nothing beyond the value nodes
@@ -197,7 +198,7 @@ class Reach:
         run.add(self.focus, focus)
         for step in self.steps:
             if step.kind == "seed":
-                run.add(step.target, [_ox(step.pattern[0])])
+                run.add(step.target, [to_oxigraph(step.pattern[0])])
         while True:
             progressed = False
             for index, step in enumerate(self.steps):
@@ -276,7 +277,7 @@ class _Run:
                     self._bind(step, quad)
 
     def fetch(self, step: Step) -> None:
-        s, p, o = (None if _is_var(t) else _ox(t) for t in step.pattern)
+        s, p, o = (None if _is_var(t) else to_oxigraph(t) for t in step.pattern)
         for quad in self.quads(s, p, o):
             self._bind(step, quad)
 
@@ -293,11 +294,11 @@ class _Run:
             found = set()
             for node in nodes:
                 if path[2]:
-                    for quad in self.quads(node, _ox(path[1]), None):
+                    for quad in self.quads(node, to_oxigraph(path[1]), None):
                         self.keep(quad)
                         found.add(quad.object)
                 else:
-                    for quad in self.quads(None, _ox(path[1]), node):
+                    for quad in self.quads(None, to_oxigraph(path[1]), node):
                         self.keep(quad)
                         found.add(quad.subject)
             return found
@@ -345,20 +346,6 @@ _RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 def _is_var(term: object) -> bool:
     return isinstance(term, (Variable, BNode))
-
-
-def _ox(term: object):
-    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
-        return term
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    datatype = term.datatype or "http://www.w3.org/2001/XMLSchema#string"
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
 
 
 # ---------------------------------------------------------------------------------------------

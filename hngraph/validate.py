@@ -389,12 +389,11 @@ class _View:
         if isinstance(self.data, Graph):
             found = list(self.data.objects(subject, predicate))
         else:
-            import pyoxigraph as ox
+            from hngraph.oxterms import to_oxigraph, to_rdflib
 
-            node = ox.BlankNode(str(subject)) if isinstance(subject, BNode) else None
-            node = node or ox.NamedNode(str(subject))
-            quads = self.data.quads_for_pattern(node, ox.NamedNode(str(predicate)), None, None)
-            found = [_from_oxigraph(quad.object) for quad in quads]
+            node, verb = to_oxigraph(subject), to_oxigraph(predicate)
+            quads = self.data.quads_for_pattern(node, verb, None, None)
+            found = [to_rdflib(quad.object) for quad in quads]
         return sorted(set(found), key=lambda term: term.n3())
 
     def value(self, subject: Node | None, predicate: URIRef) -> Node | None:
@@ -408,21 +407,6 @@ class _View:
 
 def _view(data: Graph | pyoxigraph.Store | _View) -> _View:
     return data if isinstance(data, _View) else _View(data)
-
-
-def _from_oxigraph(term: object) -> Node:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _context(focus: Node, value: Node | None, data: _View) -> dict:
