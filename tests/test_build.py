@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SKOS, XSD
 
 from hngraph import dataset
@@ -21,6 +21,7 @@ from hngraph.cli import main
 from hngraph.errors import HngraphError
 from hngraph.knowledge import Triple
 from hngraph.namespace import HN, ORG, task_iri
+from hngraph.oxterms import to_rdflib
 from hngraph.parse import parse_file
 from hngraph.records import TaskList
 
@@ -109,7 +110,6 @@ def test_check_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_no_wall_clock_times(graph: Graph) -> None:
-    from rdflib.namespace import XSD
 
     assert not any(
         isinstance(o, Literal) and o.datatype in (XSD.dateTime, XSD.dateTimeStamp)
@@ -218,18 +218,9 @@ def _from_oxigraph(data: bytes) -> set:
     """The triples pyoxigraph reads, as rdflib terms (plain strings without ``xsd:string``)."""
     result = set()
     for triple in ox.parse(data, format=ox.RdfFormat.TURTLE):
-        terms = []
-        for term in (triple.subject, triple.predicate, triple.object):
-            if isinstance(term, ox.NamedNode):
-                terms.append(URIRef(term.value))
-            elif isinstance(term, ox.Literal) and term.language:
-                terms.append(Literal(term.value, lang=term.language))
-            elif isinstance(term, ox.Literal):
-                plain = term.datatype.value == str(XSD.string)
-                terms.append(Literal(term.value, datatype=None if plain else term.datatype.value))
-            else:
-                raise AssertionError(f"not an IRI or literal: {term!r}")
-        result.add(tuple(terms))
+        terms = (triple.subject, triple.predicate, triple.object)
+        assert not any(isinstance(term, ox.BlankNode) for term in terms), triple
+        result.add(tuple(to_rdflib(term) for term in terms))
     return result
 
 
