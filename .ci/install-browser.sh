@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install headless Chromium, its WebDriver and a CJK font for tests/test_browser.py and for
+# Install headless Chromium, its WebDriver and a CJK font for tests/server/test_browser.py and for
 # the publish charts (matplotlib needs a font with Chinese glyphs to lay out labels).
 # Idempotent: does nothing when everything is already installed. Debian packages only.
 set -euo pipefail

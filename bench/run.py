@@ -91,7 +91,7 @@ def child_load_rdflib(data: Path, **_: object) -> dict:
 
 def child_validate_fast(data: Path, jobs: int = 2, **_: object) -> dict:
     """``hngraph.fastvalidate.validate_fast`` from the N-Triples file, shapes parse included."""
-    from hngraph import fastvalidate
+    from hngraph.validation.fast import engine as fastvalidate
 
     started = time.perf_counter()
     stats: dict = {}
@@ -118,10 +118,11 @@ def child_inject(data: Path, out: str = "", count: int = 8, seed: int | None = N
 
 def child_validate_plain(data: Path, engine: str = "rdflib", **_: object) -> dict:
     """``hngraph.validate.validate`` (pySHACL on the whole graph), parse included."""
-    from hngraph import validate as validation
+    from hngraph import validation
+    from hngraph.rdf.read import read_graph
 
     started = time.perf_counter()
-    graph = validation.read_graph(data)
+    graph = read_graph(data)
     parsed = time.perf_counter() - started
     report = validation.validate(graph, engine=engine)  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
@@ -142,7 +143,7 @@ def child_queries(
     **_: object,
 ) -> dict:
     """Every catalogue query (example parameters): load time and median query times."""
-    from hngraph.catalogue import load_catalogue
+    from hngraph.sparql.catalogue import load_catalogue
     from hngraph.store import open_store
 
     catalogue = load_catalogue(ROOT / "queries")
@@ -211,7 +212,7 @@ def vm_hwm_mb(pid: int | str = "self") -> float | None:
 
 def child_build(data: Path, sources: str = "", out: str = "", **_: object) -> dict:
     """``hngraph build`` in this process (cwd: the corpus), so that its own peak is known."""
-    from hngraph.cli import main as hngraph_main
+    from hngraph.commands.main import main as hngraph_main
 
     argv = ["build", "--out", out]
     for source in sources.split(","):
@@ -309,7 +310,7 @@ class OxigraphServer:
 
     def load(self, data: Path) -> float:
         """PUT the N-Triples file into the default graph (Graph Store Protocol); seconds."""
-        from hngraph.remote import Policy, store_graph
+        from hngraph.store.http import Policy, store_graph
 
         body = data.read_bytes()
         started = time.perf_counter()

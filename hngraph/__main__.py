@@ -2,6 +2,6 @@
 
 import sys
 
-from hngraph.cli import main
+from hngraph.commands.main import main
 
 sys.exit(main())

@@ -1,8 +1,16 @@
-"""Error types shown to end users: each names the place it concerns."""
+"""Error types shown to end users, each naming the place it concerns, and the exit codes.
+
+Exit codes: 0 ok, 1 the data does not conform (validate) or a check found differences, 2 error
+(an ``HngraphError``: bad input, a missing file, a refused query; nothing is written).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
 
 
 class HngraphError(Exception):
@@ -34,3 +42,7 @@ class SourceError(HngraphError):
 
 class RegistryError(HngraphError):
     """A problem in curated reference data (organisation registry, translations, ...)."""
+
+
+class RdfFileError(HngraphError):
+    """An RDF file that cannot be read: missing, of an unknown kind, or not valid syntax."""

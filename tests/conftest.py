@@ -99,7 +99,7 @@ def oxigraph_server(
     else:
         pytest.fail("oxigraph serve did not start on a loopback port")
     try:
-        from hngraph.cli import main
+        from hngraph.commands.main import main
 
         assert main(["load", "--endpoint", base + "/store", "--data", str(dataset_path)]) == 0
         yield Server(base)
@@ -131,8 +131,8 @@ def rdflib_store(dataset_path: Path) -> Store:
 @pytest.fixture(scope="session")
 def remote_store(oxigraph_server: Server) -> Store:
     """The remote backend, talking to the session's Oxigraph server."""
-    from hngraph.remote import Policy
-    from hngraph.store.endpoint import RemoteStore
+    from hngraph.store.http import Policy
+    from hngraph.store.remote import RemoteStore
 
     return RemoteStore(oxigraph_server.query_url, Policy(timeout=30, deadline=60))
 

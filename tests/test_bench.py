@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from hngraph.parse import parse_file
-from hngraph.validate import load_shapes, validate
+from hngraph.source.parse import parse_file
+from hngraph.validation import load_shapes, validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _module(name: str):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hngraph.cli import COMMANDS, main
+from hngraph.commands.main import COMMANDS, main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -25,15 +25,16 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from hngraph import fastvalidate, paths
-from hngraph.catalogue import CatalogueQuery, load_catalogue
-from hngraph.namespace import HN, HNID
-from hngraph.parse import parse_file
-from hngraph.registry import load_registry
+from hngraph import project
+from hngraph.build.registry import load_registry
+from hngraph.source.parse import parse_file
+from hngraph.sparql.catalogue import CatalogueQuery, load_catalogue
 from hngraph.store import Store, open_store
-from hngraph.validate import load_shapes, validate
+from hngraph.validation import load_shapes, validate
+from hngraph.validation.fast import engine as fastvalidate
+from hngraph.vocab import HN, HNID
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 HUNAN = Path("data/source/hunan-vet-reform.txt")
 SECOND = Path("tests/fixtures/lists/synthetic-second-list.txt")
 LISTS = {"hunan-vet-reform": HUNAN, "synthetic-second-list": SECOND}
@@ -118,7 +119,7 @@ def test_list_summary_answers_per_list(built: Path) -> None:
 
 def test_department_workload_answers_across_lists(built: Path) -> None:
     """Counted from the parsed records (an independent route), summed over both lists."""
-    registry = load_registry(paths.registry_file(ROOT))
+    registry = load_registry(project.registry_file(ROOT))
     lead: Counter = Counter()
     support: Counter = Counter()
     for source in LISTS.values():
@@ -232,9 +233,9 @@ def stores(
     datasets: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[tuple[str, str], Store]]:
     """(dataset, backend) → store: embedded, rdflib, and a real Oxigraph server per dataset."""
-    from hngraph.cli import main
-    from hngraph.remote import Policy
-    from hngraph.store.endpoint import RemoteStore
+    from hngraph.commands.main import main
+    from hngraph.store.http import Policy
+    from hngraph.store.remote import RemoteStore
 
     binary = shutil.which("oxigraph")
     if binary is None:

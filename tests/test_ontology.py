@@ -10,10 +10,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
 from hngraph import __version__
-from hngraph.namespace import HN, HNID, ONTOLOGY_IRI, ORG
-from hngraph.validate import load_shapes, validate
+from hngraph.validation import load_shapes, validate
+from hngraph.vocab import HN, HNID, ONTOLOGY_IRI, ORG
 
-ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology"
 VANN = "http://purl.org/vocab/vann/"
 SCHEMA = "https://schema.org/"
 ALIGNMENTS = (

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hngraph.cli import EXIT_FAILED, EXIT_OK
+from hngraph.errors import EXIT_FAILED, EXIT_OK
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -36,10 +36,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from hngraph import dataset, paths
+    from hngraph import project
+    from hngraph.build import dataset
 
-    root = paths.project_root()
-    sources = args.source or paths.default_sources(root)
+    root = project.project_root()
+    sources = args.source or project.default_sources(root)
     out_dir = args.out or dataset.default_out_dir(root)
     if args.check:
         stale = dataset.check_dataset(sources, root, out_dir)

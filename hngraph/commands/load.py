@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hngraph.cli import EXIT_OK
-from hngraph.errors import HngraphError
+from hngraph.errors import EXIT_OK, HngraphError
 
 MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
 
@@ -40,11 +39,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from hngraph import paths
-    from hngraph.catalogue import check_iri
-    from hngraph.remote import Policy, store_graph
+    from hngraph import project
+    from hngraph.sparql.catalogue import check_iri
+    from hngraph.store.http import Policy, store_graph
 
-    data = args.data or paths.dataset_file(paths.project_root())
+    data = args.data or project.dataset_file(project.project_root())
     media_type = MEDIA_TYPES.get(data.suffix.lower())
     if media_type is None:
         raise HngraphError(f"{data}: send Turtle (.ttl) or N-Triples (.nt)")

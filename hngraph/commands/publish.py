@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from hngraph.cli import EXIT_OK
+from hngraph.errors import EXIT_OK
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -42,11 +42,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from hngraph import paths
+    from hngraph import project
     from hngraph.publish.site import PLACEHOLDER_DEPLOY_URL, PublishConfig, publish
 
-    root = paths.project_root()
-    data = args.data or paths.dataset_file(root)
+    root = project.project_root()
+    data = args.data or project.dataset_file(root)
     queries = args.queries or root / "queries"
     config = PublishConfig(
         deploy_url=args.deploy_url or PLACEHOLDER_DEPLOY_URL,

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hngraph.cli import EXIT_OK
-from hngraph.errors import HngraphError
+from hngraph.errors import EXIT_OK, HngraphError
 
 if TYPE_CHECKING:
-    from hngraph.catalogue import CatalogueQuery
+    from hngraph.sparql.catalogue import CatalogueQuery
     from hngraph.store import Store
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -86,7 +85,7 @@ def open_from_args(args: argparse.Namespace) -> Store:
         raise HngraphError("--backend applies to local data, not to --endpoint")
     policy = None
     if args.endpoint is not None:
-        from hngraph.remote import Policy
+        from hngraph.store.http import Policy
 
         policy = Policy(timeout=args.timeout, deadline=args.deadline)
     return open_store(endpoint=args.endpoint, data=args.data, backend=args.backend, policy=policy)
@@ -106,7 +105,7 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from hngraph.catalogue import get_query, load_catalogue
+    from hngraph.sparql.catalogue import get_query, load_catalogue
 
     if args.list:
         sys.stdout.write(listing(load_catalogue()))
@@ -115,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         raise HngraphError("name a query to run, or use --list to see the catalogue")
     query = get_query(args.name)
     bindings = query.bindings(parse_params(args.param))  # checked before anything is opened
-    from hngraph.tables import render
+    from hngraph.sparql.tables import render
 
     with open_from_args(args) as store:
         result = store.select(query.text, bindings)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hngraph.cli import EXIT_OK
+from hngraph.errors import EXIT_OK
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -26,10 +26,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from hngraph import paths, roundtrip
-    from hngraph.rdfio import read_turtle, write_atomically
+    from hngraph import project
+    from hngraph.rdf.files import write_atomically
+    from hngraph.rdf.read import read_turtle
+    from hngraph.source import write as roundtrip
 
-    data = args.data or paths.dataset_file(paths.project_root())
+    data = args.data or project.dataset_file(project.project_root())
     graph = read_turtle(data)
     outputs: dict[Path, bytes] = {}
     for task_list in roundtrip.task_lists(graph):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hngraph.cli import EXIT_OK
+from hngraph.errors import EXIT_OK
 
 
 def _positive(kind: type) -> object:
@@ -71,13 +71,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
-    from hngraph import paths
-    from hngraph.serve import ServeConfig, run_server
+    from hngraph import project
+    from hngraph.server.app import ServeConfig, run_server
 
-    root = paths.project_root()
+    root = project.project_root()
     queries = args.queries or root / "queries"
     config = ServeConfig(
-        data=args.data or paths.dataset_file(root),
+        data=args.data or project.dataset_file(root),
         host=args.host,
         port=args.port,
         timeout=args.timeout,

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from hngraph.cli import EXIT_OK
 from hngraph.commands.query import FORMATS, add_source_options, open_from_args
-from hngraph.errors import HngraphError
+from hngraph.errors import EXIT_OK, HngraphError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -40,13 +39,13 @@ def read_query(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from hngraph.store.sparqltext import check
+    from hngraph.sparql.text import check
 
     text = read_query(args.file)
     form = check(text).form  # refuses SERVICE / FROM / LOAD / updates before opening a store
     with open_from_args(args) as store:
         if form == "SELECT":
-            from hngraph.tables import render
+            from hngraph.sparql.tables import render
 
             sys.stdout.write(render(store.select(text), args.format))
         elif form == "ASK":

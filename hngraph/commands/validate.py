@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hngraph.cli import EXIT_FAILED, EXIT_OK
+from hngraph.errors import EXIT_FAILED, EXIT_OK
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -52,18 +52,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
-    from hngraph import paths
-    from hngraph import validate as validation
+    from hngraph import project, validation
+    from hngraph.rdf.read import read_graph
 
-    files = args.data or [paths.dataset_file(_root(paths))]
+    files = args.data or [project.dataset_file(_root())]
     if args.engine == "fast":
-        from hngraph.fastvalidate import validate_fast
+        from hngraph.validation.fast.engine import validate_fast
 
         report = validate_fast(files)
     else:
         data = Graph()
         for path in files:
-            data += validation.read_graph(path)
+            data += read_graph(path)
         report = validation.validate(data, engine=args.engine)
     if args.format == "json":
         output = validation.render_json(report)
@@ -75,11 +75,12 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_FAILED
 
 
-def _root(paths) -> Path:
+def _root() -> Path:
     """The project root, else the current folder."""
+    from hngraph import project
     from hngraph.errors import HngraphError
 
     try:
-        return paths.project_root()
+        return project.project_root()
     except HngraphError:
         return Path.cwd()

@@ -9,7 +9,9 @@ from itertools import combinations
 import pyoxigraph as ox
 
 from hngraph.publish.graph import SiteGraph
-from hngraph.publish.rdf import DEF, SKOS_NS, iri, term_key
+from hngraph.rdf.convert import term_key
+from hngraph.rdf.serialize import iri
+from hngraph.vocab import DEF, SKOS_NS
 
 TASK = iri(DEF + "Task")
 POLICY_AREA = iri(DEF + "PolicyArea")

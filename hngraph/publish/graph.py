@@ -18,21 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from hngraph.errors import HngraphError
-from hngraph.publish.rdf import (
-    DCTERMS_NS,
-    DEF,
-    FOAF_NS,
-    ID,
-    RDF_TYPE,
-    RDFS_NS,
-    SKOS_NS,
-    Term,
-    iri,
-    quad_key,
-    sorted_triples,
-    term_key,
-)
+from hngraph.rdf.convert import term_key
+from hngraph.rdf.read import read_triples
+from hngraph.rdf.serialize import RDF_TYPE, Term, iri, quad_key, sorted_triples
+from hngraph.vocab import DCTERMS_NS, DEF, FOAF_NS, ID, RDFS_NS, SKOS_NS
 
 GRAPH_ONTOLOGY = iri(ID + "graph/ontology")
 GRAPH_VOCABULARIES = iri(ID + "graph/vocabularies")
@@ -49,14 +38,6 @@ LABEL_PREDICATES = tuple(
         FOAF_NS + "name",
     )
 )
-_FORMATS_BY_SUFFIX = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
 def graph_for(subject: Term) -> ox.NamedNode:
@@ -67,20 +48,6 @@ def graph_for(subject: Term) -> ox.NamedNode:
     if value.startswith((ID + "scheme/", ID + "concept/")):
         return GRAPH_VOCABULARIES
     return GRAPH_DATA
-
-
-def read_triples(path: Path) -> list[ox.Triple]:
-    """Every triple of an RDF file (graph names are dropped), without touching the network."""
-    fmt = _FORMATS_BY_SUFFIX.get(path.suffix.lower())
-    if fmt is None:
-        raise HngraphError(f"{path}: unknown RDF format (use one of {sorted(_FORMATS_BY_SUFFIX)})")
-    try:
-        quads = list(ox.parse(path=str(path), format=fmt, base_iri=None))
-    except FileNotFoundError:
-        raise HngraphError(f"{path}: file not found") from None
-    except (SyntaxError, ValueError, OSError) as error:
-        raise HngraphError(f"{path}: not valid RDF: {error}") from None
-    return sorted_triples(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
 
 
 class SiteGraph:

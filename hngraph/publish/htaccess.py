@@ -12,7 +12,7 @@ offered types that appears in the header, which is how browsers (HTML first) and
 
 from __future__ import annotations
 
-from hngraph.publish.rdf import FORMATS, RESOURCE_FORMATS
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
 
 RDF_TYPES_PATTERN = r"text/turtle|application/(?:n-triples|ld\+json|rdf\+xml)"
 RESOURCE_PATTERN = r"^(id/[^?#]+?|def/[^?#]+?|def)/?$"

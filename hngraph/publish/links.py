@@ -12,7 +12,8 @@ import posixpath
 import re
 from urllib.parse import quote, urlsplit
 
-from hngraph.publish.rdf import BASE, FORMATS
+from hngraph.rdf.formats import FORMATS
+from hngraph.vocab import BASE
 
 _PATH = re.compile(r"^(?:id|def)/[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
 

@@ -15,23 +15,22 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from hngraph.publish.graph import DUMP_GRAPHS, SiteGraph
-from hngraph.publish.rdf import (
+from hngraph.rdf.convert import term_key
+from hngraph.rdf.formats import FORMATS
+from hngraph.rdf.serialize import RDF_TYPE, iri
+from hngraph.vocab import (
     BASE,
     DCAT_NS,
     DCTERMS_NS,
     DEF,
     FOAF_NS,
-    FORMATS,
     ID,
     OWL_NS,
     PROV_NS,
     RDF_NS,
-    RDF_TYPE,
     RDFS_NS,
     VOID_NS,
     XSD_NS,
-    iri,
-    term_key,
 )
 
 DATASET = iri(ID + "dataset")

@@ -17,21 +17,11 @@ from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.links import Linker
 from hngraph.publish.metadata import DATASET, DESCRIPTION_EN, DESCRIPTION_ZH, dump_name
-from hngraph.publish.rdf import (
-    DCTERMS_NS,
-    DEF,
-    FORMATS,
-    OWL_NS,
-    RDF_TYPE,
-    RDFS_NS,
-    RESOURCE_FORMATS,
-    SKOS_NS,
-    compact,
-    iri,
-    jsonld_for_html,
-    term_key,
-)
 from hngraph.publish.views import TableBlock, TextBlock, Value, Viewer
+from hngraph.rdf.convert import term_key
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
+from hngraph.rdf.serialize import RDF_TYPE, compact, iri, jsonld_for_html
+from hngraph.vocab import DCTERMS_NS, DEF, OWL_NS, RDFS_NS, SKOS_NS
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

@@ -30,14 +30,9 @@ from hngraph.publish.metadata import (
     manifest,
 )
 from hngraph.publish.pages import Pages, QueryEntry, static_files
-from hngraph.publish.rdf import (
-    BASE,
-    FORMATS,
-    RESOURCE_FORMATS,
-    jsonld_context,
-    serialize_quads,
-    serialize_triples,
-)
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
+from hngraph.rdf.serialize import jsonld_context, serialize_quads, serialize_triples
+from hngraph.vocab import BASE
 
 #: The deploy URL used when none is given: a reserved example domain, so a release published
 #: without one is plainly not configured (docs/publishing.md says what to set).
@@ -107,8 +102,8 @@ def catalogue_entries(folder: Path | None, *, run_base: str, html: bool) -> list
     """The catalogue's queries for pages; ``run_base`` is where a Run link sends the query."""
     if folder is None or not folder.is_dir() or not any(folder.glob("*.rq")):
         return []
-    from hngraph.catalogue import load_catalogue
-    from hngraph.store.sparqltext import check, with_values
+    from hngraph.sparql.catalogue import load_catalogue
+    from hngraph.sparql.text import check, with_values
 
     entries = []
     for name, query in sorted(load_catalogue(folder).items()):

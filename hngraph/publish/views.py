@@ -13,15 +13,8 @@ import pyoxigraph as ox
 from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.links import Linker, site_path
-from hngraph.publish.rdf import (
-    DCTERMS_NS,
-    DEF,
-    ORG_NS,
-    OWL_NS,
-    RDF_NS,
+from hngraph.rdf.serialize import (
     RDF_TYPE,
-    RDFS_NS,
-    SKOS_NS,
     XSD_STRING,
     Term,
     compact,
@@ -29,6 +22,7 @@ from hngraph.publish.rdf import (
     jsonld_for_html,
     term_key,
 )
+from hngraph.vocab import DCTERMS_NS, DEF, ORG_NS, OWL_NS, RDF_NS, RDFS_NS, SKOS_NS
 
 HN_TEXT = iri(DEF + "text")
 HN_TRANSLATION = iri(DEF + "unofficialTranslation")

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hngraph.rdf.terms import IRI, BlankNode, Literal, Term, Triple, literal
+from hngraph.sparql.text import QueryTextError
 from hngraph.store.base import Bindings, Result, Store, StoreError
-from hngraph.store.sparqltext import QueryTextError
-from hngraph.store.terms import IRI, BlankNode, Literal, Term, Triple, literal
 
 if TYPE_CHECKING:
-    from hngraph.remote import Policy
+    from hngraph.store.http import Policy
 
 BACKENDS = ("embedded", "rdflib")
 
@@ -51,11 +51,11 @@ def open_store(
 ) -> Store:
     """A store over ``endpoint`` if given, else over ``data`` files (default: the built dataset)."""
     if endpoint is not None:
-        from hngraph.store.endpoint import RemoteStore
+        from hngraph.store.remote import RemoteStore
 
         return RemoteStore(endpoint, policy)
     if not data:
-        from hngraph.paths import dataset_file, project_root
+        from hngraph.project import dataset_file, project_root
 
         data = [dataset_file(root or project_root())]
     if backend == "embedded":

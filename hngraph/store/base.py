@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from hngraph.errors import HngraphError
-from hngraph.store.sparqltext import CheckedQuery, check
-from hngraph.store.terms import Term, Triple
+from hngraph.rdf.convert import term_key
+from hngraph.rdf.terms import Term, Triple
+from hngraph.sparql.text import CheckedQuery, check
 
 Bindings = Mapping[str, Term]
 
@@ -75,18 +76,6 @@ class Store(ABC):
 
     @abstractmethod
     def _construct(self, query: CheckedQuery, bindings: dict[str, Term]) -> list[Triple]: ...
-
-
-def term_key(term: Term | None) -> tuple[int, str, str, str]:
-    """A total order over terms (unbound < blank < IRI < literal), for sorting output."""
-    if term is None:
-        return (0, "", "", "")
-    kind = type(term).__name__
-    if kind == "BlankNode":
-        return (1, term.value, "", "")
-    if kind == "IRI":
-        return (2, term.value, "", "")
-    return (3, term.value, getattr(term, "datatype", ""), getattr(term, "language", None) or "")
 
 
 def triple_key(triple: Triple) -> tuple[tuple[int, str, str, str], ...]:

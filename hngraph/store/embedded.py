@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from hngraph.store.base import Result, Store, StoreError
-from hngraph.store.sparqltext import CheckedQuery, with_values
-from hngraph.store.terms import (
+from hngraph.errors import HngraphError
+from hngraph.rdf import read
+from hngraph.rdf.convert import from_oxigraph
+from hngraph.rdf.terms import (
     IRI,
     XSD_BOOLEAN,
     XSD_DECIMAL,
@@ -28,6 +29,8 @@ from hngraph.store.terms import (
     Triple,
     literal,
 )
+from hngraph.sparql.text import CheckedQuery, with_values
+from hngraph.store.base import Result, Store, StoreError
 
 
 class EmbeddedStore(Store):
@@ -41,20 +44,14 @@ class EmbeddedStore(Store):
             self.load(path)
 
     def load(self, path: Path) -> None:
-        """Add one RDF file (format from its extension: .ttl, .nt, .nq, .trig, .jsonld, .rdf)."""
+        """Add one RDF file (format from its suffix: .ttl, .nt, .nq, .trig, .jsonld, .rdf, .owl)."""
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no such dataset file (run `hngraph build` first?)")
         try:
-            rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-        except ValueError as error:
-            raise StoreError(f"{path}: unknown RDF file extension") from error
-        if rdf_format is None:
-            raise StoreError(f"{path}: unknown RDF file extension {path.suffix!r}")
-        try:
-            self._store.load(path=str(path), format=rdf_format)
-        except (SyntaxError, ValueError, OSError) as error:
-            raise StoreError(f"{path}: cannot load: {error}") from error
+            read.load_store([path], self._store)
+        except HngraphError as error:
+            raise StoreError(str(error)) from None
 
     def __len__(self) -> int:
         return len(self._store)
@@ -84,7 +81,7 @@ class EmbeddedStore(Store):
         triples = self._run(query, bindings)
         assert isinstance(triples, ox.QueryTriples)
         return [
-            (to_term(t.subject), to_term(t.predicate), to_term(t.object))  # type: ignore[misc]
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))  # type: ignore[misc]
             for t in triples
         ]
 
@@ -153,16 +150,3 @@ def _unescape(match: re.Match[str]) -> str:
     if match.group(3) is not None:
         return _ESCAPED.get(match.group(3), match.group(0))
     return chr(int(match.group(1) or match.group(2), 16))
-
-
-def to_term(node: object) -> Term | None:
-    """A plain term from a pyoxigraph term (``None`` stays ``None``)."""
-    if node is None:
-        return None
-    if isinstance(node, ox.NamedNode):
-        return IRI(node.value)
-    if isinstance(node, ox.BlankNode):
-        return BlankNode(node.value)
-    if isinstance(node, ox.Literal):
-        return literal(node.value, node.datatype.value, node.language)
-    raise StoreError(f"unsupported term in a result: {node!r}")

@@ -7,27 +7,17 @@ other backends use, so agreement also checks the binding).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.term import Node
+from rdflib import Graph
 
+from hngraph.errors import HngraphError
+from hngraph.rdf.convert import from_rdflib, to_rdflib
+from hngraph.rdf.read import read_graph
+from hngraph.rdf.terms import Term, Triple
+from hngraph.sparql.text import CheckedQuery
 from hngraph.store.base import Result, Store, StoreError
-from hngraph.store.sparqltext import CheckedQuery
-from hngraph.store.terms import IRI, XSD_STRING, BlankNode, Literal, Term, Triple, literal
-
-FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
 
 
 class RdflibStore(Store):
@@ -41,25 +31,14 @@ class RdflibStore(Store):
             self.load(path)
 
     def load(self, path: Path) -> None:
-        """Add one RDF file (Turtle, N-Triples, N-Quads, TriG or RDF/XML, by extension)."""
+        """Add one RDF file (Turtle, N-Triples, N-Quads, TriG or RDF/XML, by suffix)."""
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no such dataset file (run `hngraph build` first?)")
-        rdf_format = FORMATS.get(path.suffix.lower())
-        if rdf_format is None:
-            raise StoreError(f"{path}: the rdflib backend does not read {path.suffix!r} files")
         try:
-            if rdf_format in ("nquads", "trig"):
-                dataset = Dataset()
-                with warnings.catch_warnings():  # rdflib's TriG parser uses its deprecated API
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    dataset.parse(path, format=rdf_format)
-                for subject, predicate, obj, _graph in dataset.quads():
-                    self._graph.add((subject, predicate, obj))
-            else:
-                self._graph.parse(path, format=rdf_format)
-        except Exception as error:  # rdflib raises many parser-specific types
-            raise StoreError(f"{path}: cannot load: {error}") from error
+            self._graph += read_graph(path)
+        except HngraphError as error:
+            raise StoreError(str(error)) from None
 
     def _run(self, query: CheckedQuery, bindings: dict[str, Term]) -> object:
         init = {name: to_rdflib(term) for name, term in bindings.items()}
@@ -71,7 +50,7 @@ class RdflibStore(Store):
     def _select(self, query: CheckedQuery, bindings: dict[str, Term]) -> Result:
         result = self._run(query, bindings)
         columns = tuple(str(variable) for variable in result.vars)  # type: ignore[attr-defined]
-        rows = tuple(tuple(to_term(node) for node in row) for row in result)  # type: ignore[attr-defined]
+        rows = tuple(tuple(from_rdflib(node) for node in row) for row in result)  # type: ignore[attr-defined]
         return Result(columns, rows)
 
     def _ask(self, query: CheckedQuery, bindings: dict[str, Term]) -> bool:
@@ -79,32 +58,4 @@ class RdflibStore(Store):
 
     def _construct(self, query: CheckedQuery, bindings: dict[str, Term]) -> list[Triple]:
         graph = self._run(query, bindings).graph  # type: ignore[attr-defined]
-        return [(to_term(s), to_term(p), to_term(o)) for s, p, o in graph]  # type: ignore[misc]
-
-
-def to_term(node: Node | None) -> Term | None:
-    """A plain term from an rdflib node."""
-    if node is None:
-        return None
-    if isinstance(node, URIRef):
-        return IRI(str(node))
-    if isinstance(node, BNode):
-        return BlankNode(str(node))
-    if isinstance(node, RdfLiteral):
-        datatype = str(node.datatype) if node.datatype is not None else None
-        return literal(str(node), datatype, node.language)
-    raise StoreError(f"unsupported term in a result: {node!r}")
-
-
-def to_rdflib(term: Term) -> Node:
-    """An rdflib node from a plain term."""
-    if isinstance(term, IRI):
-        return URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, Literal)
-    if term.language:
-        return RdfLiteral(term.value, lang=term.language)
-    if term.datatype == XSD_STRING:  # rdflib keeps simple literals without a datatype
-        return RdfLiteral(term.value)
-    return RdfLiteral(term.value, datatype=URIRef(term.datatype))
+        return [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph]  # type: ignore[misc]

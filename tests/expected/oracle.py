@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
-from hngraph.parse import parse_file
-from hngraph.records import TaskList
-from hngraph.store.terms import IRI, XSD_BOOLEAN, XSD_INTEGER, Term, literal
+from hngraph.rdf.terms import IRI, XSD_BOOLEAN, XSD_INTEGER, Term, literal
+from hngraph.source.parse import parse_file
+from hngraph.source.records import TaskList
 
 BASE = "https://w3id.org/hngraph/"
 ID = BASE + "id/"

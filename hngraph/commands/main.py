@@ -1,0 +1,70 @@
+"""Command-line entry point: parse arguments, dispatch to a command, map errors to exit codes.
+
+Exit codes are defined beside the error types (``hngraph.errors``).
+Each command lives in ``hngraph.commands.<name>`` with ``add_parser(subparsers)`` and
+``run(args) -> int``; command modules import heavy libraries only inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from hngraph.errors import EXIT_ERROR, HngraphError
+
+COMMANDS: tuple[str, ...] = (
+    "build",
+    "roundtrip",
+    "validate",
+    "query",
+    "sparql",
+    "load",
+    "publish",
+    "serve",
+)
+
+
+class _VersionAction(argparse.Action):
+    """Print the version; looked up only when asked for, to keep start-up cheap."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from hngraph import __version__
+
+        parser.exit(message=f"hngraph {__version__}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hngraph",
+        description="Build, validate, query and publish the hngraph knowledge graph.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"hngraph.commands.{name}")
+        sub = module.add_parser(subparsers)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args))
+    except HngraphError as error:
+        print(f"hngraph {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"hngraph {args.command}: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""RDF plumbing shared by every stage: formats, reading, writing, term conversion."""

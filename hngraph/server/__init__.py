@@ -1,0 +1,1 @@
+"""The HTTP server: app, SPARQL protocol, content negotiation, query worker pool."""

@@ -1,0 +1,161 @@
+"""Query evaluation inside a worker process: a second guard, the result cap and result formats.
+
+The server checks every query with ``hngraph.store.sparqltext.check`` (a tokenizer that refuses
+SERVICE, FROM, LOAD and updates) before it reaches a worker. Here the query is parsed again by a
+real SPARQL grammar (rdflib's parser) and refused if its syntax tree holds a SERVICE pattern or a
+dataset clause, so a trick that fooled one reader still has to fool a second one before pyoxigraph
+(which would fetch a SERVICE target over HTTP) sees the text.
+
+Results are collected up to ``max_rows + 1``: more than ``max_rows`` is an error, never a cut
+result. Serialisation goes through pyoxigraph's own writers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import islice
+
+import pyoxigraph as ox
+
+from hngraph.rdf.serialize import RDF_LANGSTRING, XSD_STRING, serialize_triples
+
+RESULT_FORMATS = {
+    "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    "xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+    "csv": ("text/csv; charset=utf-8", ox.QueryResultsFormat.CSV),
+    "tsv": ("text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
+}
+GRAPH_FORMATS = {
+    "ttl": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples; charset=utf-8",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What the server asks a worker to run."""
+
+    text: str
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE (from the server's guard)
+    fmt: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class QueryReply:
+    """A worker's answer: a body with its media type, or an HTTP error status and message."""
+
+    status: int
+    media_type: str
+    body: bytes
+    rows: int = 0
+
+
+def refusal(text: str) -> str | None:
+    """Why a parsed query must not run (SERVICE, FROM, FROM NAMED), or ``None``."""
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(text)
+    except Exception as error:  # pyparsing raises its own types
+        return f"the query could not be parsed: {error}"
+    names: set[str] = set()
+    stack: list[object] = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or hasattr(item, "asList"):
+            stack.extend(item)  # type: ignore[arg-type]
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    if "ServiceGraphPattern" in names:
+        return "SERVICE is refused: this endpoint queries only its own data"
+    if "DatasetClause" in names:
+        return "FROM and FROM NAMED are refused: this endpoint queries only its own data"
+    return None
+
+
+def error_reply(status: int, message: str) -> QueryReply:
+    """A plain-text error reply."""
+    return QueryReply(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+def execute(store: ox.Store, request: QueryRequest) -> QueryReply:
+    """Run one checked query against ``store`` and serialise the result."""
+    reason = refusal(request.text)
+    if reason is not None:
+        return error_reply(400, reason)
+    try:
+        result = store.query(request.text, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        return error_reply(400, f"malformed query: {error}")
+    if isinstance(result, ox.QueryBoolean):
+        return _results(json.dumps({"head": {}, "boolean": bool(result)}).encode(), request, 1)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = list(islice(result, request.max_rows + 1))
+        if len(rows) > request.max_rows:
+            return _too_many(request.max_rows)
+        bindings = []
+        for row in rows:
+            binding = {}
+            for name in names:
+                value = row[name]
+                if value is not None:
+                    binding[name] = _json_term(value)
+            bindings.append(binding)
+        document = {"head": {"vars": names}, "results": {"bindings": bindings}}
+        return _results(json.dumps(document, ensure_ascii=False).encode(), request, len(rows))
+    triples = list(islice(result, request.max_rows + 1))
+    if len(triples) > request.max_rows:
+        return _too_many(request.max_rows)
+    fmt = request.fmt if request.fmt in GRAPH_FORMATS else "ttl"
+    return QueryReply(200, GRAPH_FORMATS[fmt], serialize_triples(triples, fmt), len(triples))
+
+
+def _too_many(cap: int) -> QueryReply:
+    return error_reply(
+        422,
+        f"the result has more than {cap} rows, the limit of this endpoint; nothing is returned "
+        "rather than a cut result. Narrow the query or add LIMIT (and OFFSET to page).",
+    )
+
+
+def _results(document: bytes, request: QueryRequest, rows: int) -> QueryReply:
+    fmt = request.fmt if request.fmt in RESULT_FORMATS else "json"
+    media_type, ox_format = RESULT_FORMATS[fmt]
+    if fmt == "json":
+        return QueryReply(200, media_type, document, rows)
+    parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    return QueryReply(200, media_type, parsed.serialize(format=ox_format), rows)
+
+
+def _json_term(term: object) -> dict[str, object]:
+    """A term in SPARQL 1.1 Query Results JSON."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype not in (XSD_STRING, RDF_LANGSTRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")

@@ -1,0 +1,59 @@
+"""A query worker process: ``python -m hngraph.server.worker --fds R W``.
+
+Started by ``hngraph.publish.pool`` as a fresh interpreter (never a fork, never a re-import of the
+caller's ``__main__``). The first message on file descriptor R is the data as N-Quads bytes, loaded
+into an in-memory pyoxigraph store; then it answers ``QueryRequest`` objects read from R with
+``QueryReply`` objects written to W, until R is closed (so it ends with the server, however the
+server ends). Optional ``--memory-limit MB`` caps its address space.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the worker loop."""
+    parser = argparse.ArgumentParser(prog="python -m hngraph.server.worker")
+    parser.add_argument("--fds", type=int, nargs=2, required=True, metavar=("READ", "WRITE"))
+    parser.add_argument("--memory-limit", type=int, default=0, metavar="MB")
+    args = parser.parse_args(argv)
+    if args.memory_limit > 0:
+        import resource
+
+        limit = args.memory_limit * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import pyoxigraph as ox
+
+    from hngraph.server.protocol import error_reply, execute, refusal
+
+    reader = Connection(args.fds[0], writable=False)
+    writer = Connection(args.fds[1], readable=False)
+    try:
+        data = reader.recv_bytes()
+    except (EOFError, OSError):
+        return 1
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    del data
+    refusal("ASK {}")  # load the second guard's parser before the first request
+    writer.send("ready")
+    while True:
+        try:
+            request = reader.recv()
+        except (EOFError, OSError):
+            return 0
+        try:
+            reply = execute(store, request)
+        except MemoryError:
+            reply = error_reply(503, "the query needed more memory than this endpoint allows")
+        except Exception as error:  # report, never crash silently
+            reply = error_reply(500, f"query failed: {type(error).__name__}: {error}")
+        writer.send(reply)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

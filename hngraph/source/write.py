@@ -1,0 +1,69 @@
+"""Regenerate a task list's source table from the built graph alone."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from hngraph.errors import HngraphError
+from hngraph.source.parse import DEPARTMENT_SEPARATOR, HEADINGS, MEASURE_SEPARATOR
+from hngraph.vocab import HN
+
+
+def task_lists(graph: Graph) -> list[URIRef]:
+    """Every task list in the graph, sorted by IRI."""
+    return sorted(s for s in graph.subjects(RDF.type, HN.TaskList) if isinstance(s, URIRef))
+
+
+def source_text(graph: Graph, task_list: URIRef) -> str:
+    """The source table of ``task_list``, in the source layout, from the graph alone."""
+    label = _one(graph, task_list, HN.attachmentLabel)
+    title = _one(graph, task_list, DCTERMS.title)
+    lines = [label, title, *(f"\t{heading}" for heading in HEADINGS), ""]
+    tasks = sorted(
+        graph.objects(task_list, HN.hasTask), key=lambda t: int(_one(graph, t, HN.taskNumber))
+    )
+    for task in tasks:
+        lines += [
+            f"\t{_one(graph, task, HN.taskNumber)}",
+            f"\t{_one(graph, task, HN.text)}",
+            f"\t{_departments(graph, task)}",
+            "",
+        ]
+    return "\n".join(lines) + "\n\n"
+
+
+def measures_text(graph: Graph, task: URIRef) -> str:
+    """A task's measure texts joined with ``；`` in order (equals its text when consistent)."""
+    measures = sorted(
+        graph.objects(task, HN.hasMeasure), key=lambda m: int(_one(graph, m, HN.measureNumber))
+    )
+    return MEASURE_SEPARATOR.join(_one(graph, m, HN.text) for m in measures)
+
+
+def source_bytes_verified(graph: Graph, task_list: URIRef) -> bytes:
+    """The regenerated source, checked against the SHA-256 the graph records for it."""
+    data = source_text(graph, task_list).encode("utf-8")
+    source = graph.value(task_list, DCTERMS.source)
+    recorded = str(graph.value(source, HN.sha256)) if source is not None else None
+    if recorded != hashlib.sha256(data).hexdigest():
+        raise HngraphError(
+            f"<{task_list}>: the regenerated table does not match the source's recorded SHA-256"
+        )
+    return data
+
+
+def _departments(graph: Graph, task: URIRef) -> str:
+    holders = sorted(
+        graph.objects(task, HN.responsibility), key=lambda r: int(_one(graph, r, HN.rank))
+    )
+    return DEPARTMENT_SEPARATOR.join(_one(graph, r, HN.nameAsWritten) for r in holders)
+
+
+def _one(graph: Graph, subject: object, predicate: URIRef) -> str:
+    values = list(graph.objects(subject, predicate))
+    if len(values) != 1:
+        raise HngraphError(f"<{subject}> has {len(values)} values of <{predicate}>, expected 1")
+    return str(values[0])

@@ -1,0 +1,1 @@
+"""SPARQL text (one tokenizer and guard), the query catalogue and result tables."""

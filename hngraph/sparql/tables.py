@@ -1,0 +1,166 @@
+"""Render query results as an aligned text table, CSV, TSV or SPARQL JSON.
+
+- ``table``: for reading in a terminal. Columns are aligned by display width (East Asian
+  wide and fullwidth characters count as two columns), numbers are right-aligned, project
+  IRIs are shortened to ``hnid:``/``hn:`` and long cells are cut at ``max_width`` with ``…``.
+- ``csv``: RFC 4180 quoting, a header row, full IRIs and lexical forms (like SPARQL CSV).
+- ``tsv``: the same values, tab-separated; tab, newline, carriage return and backslash in a
+  value are written as ``\\t``, ``\\n``, ``\\r``, ``\\\\``.
+- ``json``: SPARQL 1.1 Query Results JSON, lossless (term kinds, datatypes, languages).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+from hngraph.rdf.terms import (
+    INTEGER_TYPES,
+    IRI,
+    XSD_DECIMAL,
+    XSD_DOUBLE,
+    XSD_FLOAT,
+    XSD_STRING,
+    BlankNode,
+    Literal,
+    Term,
+)
+from hngraph.store.base import Result
+
+FORMATS = ("table", "csv", "tsv", "json")
+SHORT_PREFIXES = (
+    ("https://w3id.org/hngraph/id/", "hnid:"),
+    ("https://w3id.org/hngraph/def/", "hn:"),
+)
+NUMERIC = INTEGER_TYPES | {XSD_DECIMAL, XSD_DOUBLE, XSD_FLOAT}
+MAX_WIDTH = 60
+
+
+def render(result: Result, fmt: str = "table", *, max_width: int = MAX_WIDTH) -> str:
+    """The result in ``fmt`` (one of ``FORMATS``), ending with a newline."""
+    if fmt == "table":
+        return table(result, max_width=max_width)
+    if fmt == "csv":
+        return delimited(result, ",")
+    if fmt == "tsv":
+        return delimited(result, "\t")
+    if fmt == "json":
+        return sparql_json(result)
+    raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def plain(term: Term | None) -> str:
+    """The value of a cell: IRI, blank node label (``_:b``) or lexical form; '' if unbound."""
+    if term is None:
+        return ""
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: 2 for wide/fullwidth, 0 for combining marks."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` columns, ending in ``…`` if it was cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        size = display_width(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…"
+
+
+def _short(term: Term | None) -> str:
+    text = plain(term)
+    if isinstance(term, IRI):
+        for long, short in SHORT_PREFIXES:
+            if text.startswith(long):
+                return short + text[len(long) :]
+    return " ".join(text.split()) if "\n" in text or "\r" in text or "\t" in text else text
+
+
+def table(result: Result, *, max_width: int = MAX_WIDTH) -> str:
+    """An aligned text table with a header rule; ``(no rows)`` when empty."""
+    cells = [[fit(_short(term), max_width) for term in row] for row in result.rows]
+    widths = [display_width(name) for name in result.columns]
+    for row in cells:
+        widths = [max(w, display_width(cell)) for w, cell in zip(widths, row, strict=True)]
+    numeric = [
+        bool(result.rows)
+        and all(
+            term is None or (isinstance(term, Literal) and term.datatype in NUMERIC)
+            for term in column
+        )
+        for column in zip(*result.rows, strict=True)
+    ] or [False] * len(result.columns)
+
+    def line(values: list[str]) -> str:
+        parts = []
+        for value, width, right in zip(values, widths, numeric, strict=True):
+            pad = " " * (width - display_width(value))
+            parts.append(pad + value if right else value + pad)
+        return "  ".join(parts).rstrip()
+
+    lines = [line(list(result.columns)), "  ".join("-" * width for width in widths)]
+    lines.extend(line(row) for row in cells)
+    if not result.rows:
+        lines.append("(no rows)")
+    return "\n".join(lines) + "\n"
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def delimited(result: Result, delimiter: str) -> str:
+    """CSV (``,``) or TSV (tab) with a header row."""
+    if delimiter == "\t":
+        lines = ["\t".join(result.columns)]
+        lines += ["\t".join(plain(t).translate(_TSV_ESCAPES) for t in row) for row in result.rows]
+        return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([plain(term) for term in row] for row in result.rows)
+    return buffer.getvalue()
+
+
+def json_term(term: Term) -> dict[str, str]:
+    """One term in SPARQL 1.1 JSON results form."""
+    if isinstance(term, IRI):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    value = {"type": "literal", "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype != XSD_STRING:
+        value["datatype"] = term.datatype
+    return value
+
+
+def sparql_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON (UTF-8 text, not ASCII-escaped)."""
+    bindings = [
+        {
+            name: json_term(term)
+            for name, term in zip(result.columns, row, strict=True)
+            if term is not None
+        }
+        for row in result.rows
+    ]
+    document = {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,712 @@
+"""Compile SHACL shapes into SPARQL "screen" queries that find every node that may fail them.
+
+A screen is complete, not exact: each query returns a superset of the focus nodes for which
+pySHACL would report a result (of any severity). The engine (``engine.py``) runs the queries on
+pyoxigraph and hands only those suspects to pySHACL, which makes the report. Whatever this module
+cannot over-approximate soundly (``sh:not``, ``sh:xone``, qualified shapes, SPARQL targets,
+unknown datatypes, SPARQL constraints using sub-selects, ``MINUS``, ``GRAPH`` ...) degrades to
+"every focus node of that shape is a suspect"; a construct it does not know at all (or a custom
+constraint component) raises ``Unsupported`` and the caller falls back to plain pySHACL.
+A property shape's cardinality, value-type and value-range constraints share one grouped query.
+``screen`` results are per shape: each shape's suspects are validated against that shape only.
+
+Sound over-approximations used: comparisons that raise an error count as failures
+(``COALESCE(…, false)``); term equality (``sameTerm``) where pySHACL may compare by value;
+language tags compared case-insensitively; ``sh:pattern`` run with Python's ``re`` like pySHACL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from hngraph.sparql.text import tokens as sparql_tokens
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+CASTABLE = {
+    XSD.integer,
+    XSD.decimal,
+    XSD.double,
+    XSD.float,
+    XSD.boolean,
+    XSD.dateTime,
+    XSD.date,
+    XSD.time,
+    XSD.gYear,
+    XSD.gYearMonth,
+    XSD.duration,
+}
+IGNORED = {
+    RDF.type,
+    SH.name,
+    SH.description,
+    SH.message,
+    SH.severity,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    SH.deactivated,
+    SH.path,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.flags,
+    SH.ignoredProperties,
+    SH.prefixes,
+    SH.declare,
+    RDFS.label,
+    RDFS.comment,
+    RDFS.isDefinedBy,
+    RDFS.seeAlso,
+}
+FOCUS = "?this"
+
+
+class Unsupported(Exception):
+    """The shapes use a SHACL feature the screen does not know; validate the plain way."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One screen query.
+
+    ``kind`` "select" and "sparql": the query's ``this`` column lists suspects; "pattern": rows of
+    (``this``, ``v``) whose ``v`` fails ``regex`` in Python; "nested": rows of (``this``, ``v``)
+    whose ``v`` fails the member shapes in ``groups``.
+    """
+
+    shape: Node
+    component: str
+    query: str
+    kind: str = "select"
+    regex: tuple[str, str] | None = None  # (pattern, flags) for kind "pattern"
+    groups: tuple[tuple[Check, ...] | None, ...] = ()  # member shapes' checks, kind "nested"
+    all_fail: bool = False  # kind "nested": a value is bad when it fails every member (sh:or)
+    per_node: str | None = None  # kind "sparql": the query with $this as "{this}", run per node
+    guards: tuple[str, ...] = ()  # per_node: ASK queries that must all hold for any row
+    focus: str | None = None  # kind "sparql": the focus pattern, to list the nodes for per_node
+    scan: str | None = None  # kind "pattern": read (this, v) as the triples of this predicate
+
+
+@dataclass
+class _Group:
+    """A property shape's constraints that share one grouped query (see ``_Compiler.group``)."""
+
+    mins: list[int] = field(default_factory=list)
+    maxes: list[int] = field(default_factory=list)
+    bad: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Every screen query of a shapes graph, and notes on what was over-approximated."""
+
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def compile_shapes(shapes: Graph, subclasses: Callable[[Node], set] | None = None) -> Plan:
+    """The screen of every targeted, active shape of ``shapes``.
+
+    ``subclasses(C)`` gives the classes below ``C`` in the data (``rdfs:subClassOf+``); when a
+    shape targets one class that has none, its focus pattern is the plain ``?this a C`` (fast
+    joins); otherwise a ``SELECT DISTINCT`` sub-query (each focus node bound exactly once).
+    """
+    if any(shapes.subjects(RDF.type, SH.ConstraintComponent)):
+        raise Unsupported("custom constraint components (the screen knows only SHACL's own)")
+    plan = Plan()
+    compiler = _Compiler(shapes, plan)
+    for shape in sorted(_targeted(shapes), key=str):
+        if not _deactivated(shapes, shape):
+            compiler.shape(shape, _focus(shapes, shape, subclasses), depth=0)
+    return plan
+
+
+def _targeted(shapes: Graph) -> set[Node]:
+    found: set[Node] = set()
+    for predicate in TARGETS:
+        found.update(shapes.subjects(predicate, None))
+    if any(shapes.subjects(SH.target, None)):
+        raise Unsupported("SPARQL-based targets (sh:target)")
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        for shape in shapes.subjects(RDF.type, kind):
+            if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+                found.add(shape)
+    return found
+
+
+def _deactivated(shapes: Graph, shape: Node) -> bool:
+    return any(v == Literal(True) for v in shapes.objects(shape, SH.deactivated))
+
+
+def _focus(shapes: Graph, shape: Node, subclasses: Callable[[Node], set] | None = None) -> str:
+    """A group pattern binding ``?this`` once to each of the shape's target nodes."""
+    classes = list(shapes.objects(shape, SH.targetClass))
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        classes.append(shape)
+    others = any(
+        (shape, p, None) in shapes for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    )
+    if subclasses is not None and len(classes) == 1 and not others and not subclasses(classes[0]):
+        return f"{FOCUS} <{RDF.type}> {_term(classes[0])} ."
+    parts = []
+    for cls in shapes.objects(shape, SH.targetClass):
+        parts.append(f"{{ {FOCUS} {_type_path()} {_term(cls)} }}")
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        parts.append(f"{{ {FOCUS} {_type_path()} {_term(shape)} }}")
+    nodes = [_term(node) for node in shapes.objects(shape, SH.targetNode)]
+    if nodes:
+        parts.append(f"{{ VALUES {FOCUS} {{ {' '.join(nodes)} }} }}")
+    for prop in shapes.objects(shape, SH.targetSubjectsOf):
+        parts.append(f"{{ {FOCUS} {_term(prop)} [] }}")
+    for prop in shapes.objects(shape, SH.targetObjectsOf):
+        parts.append(f"{{ [] {_term(prop)} {FOCUS} }}")
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+
+
+def _type_path() -> str:
+    return f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+
+
+def _term(node: Node) -> str:
+    if isinstance(node, BNode):
+        raise Unsupported(f"a blank node where a term was expected ({node})")
+    return node.n3()
+
+
+class _Compiler:
+    def __init__(self, shapes: Graph, plan: Plan) -> None:
+        self.g = shapes
+        self.plan = plan
+        self.counter = 0
+        self.groups: list[_Group] = []
+
+    def fresh(self, name: str) -> str:
+        self.counter += 1
+        return f"?_{name}{self.counter}"
+
+    # A shape's checks. ``focus`` binds ?this; ``owner`` is the top-level shape reported.
+    def shape(self, shape: Node, focus: str, depth: int, owner: Node | None = None) -> None:
+        if depth > 8:
+            raise Unsupported("shapes nested deeper than 8")
+        owner = owner if owner is not None else shape
+        path_node = self.g.value(shape, SH.path)
+        path = self.path(path_node) if path_node is not None else None
+        value = f"{FOCUS} {path} ?v ." if path else f"BIND({FOCUS} AS ?v)"
+        self.groups.append(_Group())
+        for predicate, obj in sorted(self.g.predicate_objects(shape), key=lambda po: str(po)):
+            if predicate in IGNORED or not str(predicate).startswith(str(SH)):
+                continue
+            name = str(predicate)[len(str(SH)) :]
+            method = getattr(self, f"c_{name}", None)
+            if method is None:
+                raise Unsupported(f"constraint sh:{name}")
+            method(owner, shape, focus, path, value, obj, depth)
+        self.group(owner, focus, value, self.groups.pop())
+
+    def group(self, owner: Node, focus: str, value: str, group: _Group) -> None:
+        """One query for a property shape's cardinality, value-type and value-range constraints.
+
+        Each part of HAVING is free of errors (value tests are wrapped in ``COALESCE(…, false)``
+        or only read a bound ``?v``), so the query returns every focus node that any of the
+        separate queries would; one scan instead of one per constraint.
+        """
+        parts = [f"COUNT(DISTINCT ?v) < {n}" for n in group.mins]
+        parts += [f"COUNT(DISTINCT ?v) > {n}" for n in group.maxes]
+        if group.bad:
+            parts.append(f"SUM(IF(BOUND(?v) && ({' || '.join(group.bad)}), 1, 0)) > 0")
+        optionals = ""
+        for cls in group.classes:
+            flag = self.fresh("c")
+            optionals += f" OPTIONAL {{ ?v {_type_path()} {cls} . BIND (true AS {flag}) }}"
+            parts.append(f"SUM(IF(BOUND(?v) && !BOUND({flag}), 1, 0)) > 0")
+        if not parts:
+            return
+        query = (
+            f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {value}{optionals} }} }} "
+            f"GROUP BY ?this HAVING ({' || '.join(parts)})"
+        )
+        self.plan.checks.append(Check(owner, "+".join(group.names), query))
+
+    def bad(self, owner: Node, name: str, focus: str, path: str | None, value: str, expr: str):
+        """A value test (``expr``: true for a failing ``?v``, never an error when ``?v`` is bound):
+        into the property shape's grouped query, or a query of its own on a node shape."""
+        if path is None:
+            self.add(owner, name, focus, f"{value} FILTER ({expr})")
+        else:
+            self.groups[-1].bad.append(expr)
+            self.groups[-1].names.append(name)
+
+    def add(self, owner: Node, component: str, focus: str, body: str, tail: str = "") -> None:
+        query = f"SELECT DISTINCT ?this WHERE {{ {focus} {body} }} {tail}"
+        self.plan.checks.append(Check(owner, component, query))
+
+    def everyone(self, owner: Node, component: str, focus: str, why: str) -> None:
+        """Over-approximate: every focus node is a suspect."""
+        self.plan.notes.append(f"{owner}: {why}; every focus node is checked by pySHACL")
+        self.add(owner, component, focus, "")
+
+    def path(self, node: Node) -> str:
+        if isinstance(node, URIRef):
+            return node.n3()
+        if (node, RDF.first, None) in self.g:
+            return "(" + "/".join(self.path(item) for item in Collection(self.g, node)) + ")"
+        for predicate, template in (
+            (SH.inversePath, "^({})"),
+            (SH.zeroOrMorePath, "({})*"),
+            (SH.oneOrMorePath, "({})+"),
+            (SH.zeroOrOnePath, "({})?"),
+        ):
+            inner = self.g.value(node, predicate)
+            if inner is not None:
+                return template.format(self.path(inner))
+        alternatives = self.g.value(node, SH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(self.path(i) for i in Collection(self.g, alternatives)) + ")"
+        raise Unsupported(f"property path {node}")
+
+    def values_focus(self, focus: str, path: str | None) -> str:
+        """A focus pattern binding ?this to the value nodes of ``path`` (nested shapes)."""
+        if path is None:
+            return focus
+        outer = self.fresh("o")
+        return (
+            f"{{ SELECT DISTINCT ?this WHERE {{ {focus.replace('?this', outer)} "
+            f"{outer} {path} ?this . }} }}"
+        )
+
+    # --- value type -------------------------------------------------------------------------
+    def c_class(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if path is not None:
+            self.groups[-1].classes.append(_term(obj))
+            self.groups[-1].names.append("class")
+            return
+        body = f"{value} FILTER NOT EXISTS {{ ?v {_type_path()} {_term(obj)} }}"
+        self.add(owner, "class", focus, body)
+
+    def c_datatype(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if obj == RDF.langString:
+            ok = "isLiteral(?v) && LANG(?v) != ''"
+        elif obj == XSD.string:
+            ok = f"isLiteral(?v) && LANG(?v) = '' && DATATYPE(?v) = {_term(obj)}"
+        elif obj in CASTABLE:
+            ok = (
+                f"isLiteral(?v) && DATATYPE(?v) = {_term(obj)} && "
+                f"sameTerm({_term(obj)}(STR(?v)), ?v)"
+            )
+        else:
+            self.everyone(owner, "datatype", focus, f"datatype {obj} is not screened")
+            return
+        self.bad(owner, "datatype", focus, path, value, f"!COALESCE({ok}, false)")
+
+    def c_nodeKind(self, owner, shape, focus, path, value, obj, depth) -> None:
+        tests = {
+            SH.IRI: "isIRI(?v)",
+            SH.BlankNode: "isBlank(?v)",
+            SH.Literal: "isLiteral(?v)",
+            SH.BlankNodeOrIRI: "(isBlank(?v) || isIRI(?v))",
+            SH.BlankNodeOrLiteral: "(isBlank(?v) || isLiteral(?v))",
+            SH.IRIOrLiteral: "(isIRI(?v) || isLiteral(?v))",
+        }
+        if obj not in tests:
+            raise Unsupported(f"sh:nodeKind {obj}")
+        self.bad(owner, "nodeKind", focus, path, value, f"!{tests[obj]}")
+
+    # --- cardinality ------------------------------------------------------------------------
+    def c_minCount(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if path is None:
+            raise Unsupported("sh:minCount on a node shape")
+        self.groups[-1].mins.append(int(obj))
+        self.groups[-1].names.append("minCount")
+
+    def c_maxCount(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if path is None:
+            raise Unsupported("sh:maxCount on a node shape")
+        self.groups[-1].maxes.append(int(obj))
+        self.groups[-1].names.append("maxCount")
+
+    # --- value range and string -------------------------------------------------------------
+    def _compare(self, owner, focus, path, value, name, operator, obj) -> None:
+        expr = f"!COALESCE(?v {operator} {_term(obj)}, false)"
+        self.bad(owner, name, focus, path, value, expr)
+
+    def c_minInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self._compare(owner, focus, path, value, "minInclusive", ">=", obj)
+
+    def c_maxInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self._compare(owner, focus, path, value, "maxInclusive", "<=", obj)
+
+    def c_minExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self._compare(owner, focus, path, value, "minExclusive", ">", obj)
+
+    def c_maxExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self._compare(owner, focus, path, value, "maxExclusive", "<", obj)
+
+    def c_minLength(self, owner, shape, focus, path, value, obj, depth) -> None:
+        ok = f"!isBlank(?v) && STRLEN(STR(?v)) >= {int(obj)}"
+        self.bad(owner, "minLength", focus, path, value, f"!COALESCE({ok}, false)")
+
+    def c_maxLength(self, owner, shape, focus, path, value, obj, depth) -> None:
+        ok = f"!isBlank(?v) && STRLEN(STR(?v)) <= {int(obj)}"
+        self.bad(owner, "maxLength", focus, path, value, f"!COALESCE({ok}, false)")
+
+    def c_pattern(self, owner, shape, focus, path, value, obj, depth) -> None:
+        flags = self.g.value(shape, SH.flags)
+        query = f"SELECT ?this ?v WHERE {{ {focus} {value} }}"
+        check = Check(owner, "pattern", query, "pattern", (str(obj), str(flags or "")))
+        predicate = self._subjects_of_path(shape) if shape == owner else None
+        if predicate is not None:  # (this, v) are exactly the triples of the predicate
+            check = Check(owner, "pattern", query, "pattern", check.regex, scan=str(predicate))
+        self.plan.checks.append(check)
+
+    def c_languageIn(self, owner, shape, focus, path, value, obj, depth) -> None:
+        tags = ", ".join(Literal(str(t).lower()).n3() for t in Collection(self.g, obj))
+        first = "LCASE(STRBEFORE(CONCAT(LANG(?v), '-'), '-'))"
+        ok = f"isLiteral(?v) && (LCASE(LANG(?v)) IN ({tags}) || {first} IN ({tags}))"
+        self.bad(owner, "languageIn", focus, path, value, f"!COALESCE({ok}, false)")
+
+    def _subjects_of_path(self, shape: Node) -> URIRef | None:
+        """P, when the shape's only target is ``sh:targetSubjectsOf P`` and its path is P."""
+        path = self.g.value(shape, SH.path)
+        targets = [(p, o) for p in TARGETS for o in self.g.objects(shape, p)]
+        implicit = any((shape, RDF.type, c) in self.g for c in (RDFS.Class, OWL.Class))
+        if isinstance(path, URIRef) and targets == [(SH.targetSubjectsOf, path)] and not implicit:
+            return path
+        return None
+
+    def c_uniqueLang(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if obj != Literal(True):
+            return
+        if path is None:
+            raise Unsupported("sh:uniqueLang on a node shape")
+        body = (
+            f"{FOCUS} {path} ?v , ?w . FILTER (!sameTerm(?v, ?w) && LANG(?v) != '' && "
+            "LCASE(LANG(?v)) = LCASE(LANG(?w)))"
+        )
+        self.add(owner, "uniqueLang", focus, body)
+
+    # --- property pair ----------------------------------------------------------------------
+    def c_equals(self, owner, shape, focus, path, value, obj, depth) -> None:
+        other = _term(obj)
+        self.add(owner, "equals", focus, f"{value} FILTER NOT EXISTS {{ {FOCUS} {other} ?v }}")
+        absent = f"{FOCUS} {path} ?v" if path else "FILTER (sameTerm(?this, ?v))"
+        self.add(owner, "equals", focus, f"{FOCUS} {other} ?v . FILTER NOT EXISTS {{ {absent} }}")
+
+    def c_disjoint(self, owner, shape, focus, path, value, obj, depth) -> None:
+        body = (
+            f"{value} {FOCUS} {_term(obj)} ?w . "
+            "FILTER (sameTerm(?v, ?w) || COALESCE(?v = ?w, false))"
+        )
+        self.add(owner, "disjoint", focus, body)
+
+    def c_lessThan(self, owner, shape, focus, path, value, obj, depth) -> None:
+        body = f"{value} {FOCUS} {_term(obj)} ?w . FILTER (!COALESCE(?v < ?w, false))"
+        self.add(owner, "lessThan", focus, body)
+
+    def c_lessThanOrEquals(self, owner, shape, focus, path, value, obj, depth) -> None:
+        body = f"{value} {FOCUS} {_term(obj)} ?w . FILTER (!COALESCE(?v <= ?w, false))"
+        self.add(owner, "lessThanOrEquals", focus, body)
+
+    # --- other ------------------------------------------------------------------------------
+    def c_in(self, owner, shape, focus, path, value, obj, depth) -> None:
+        members = [_term(item) for item in Collection(self.g, obj)]
+        ok = " || ".join(f"sameTerm(?v, {m})" for m in members) or "false"
+        self.bad(owner, "in", focus, path, value, f"!({ok})")
+
+    def c_hasValue(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if path is None:
+            body = f"FILTER (!sameTerm(?this, {_term(obj)}))"
+        else:
+            body = f"FILTER NOT EXISTS {{ {FOCUS} {path} {_term(obj)} }}"
+        self.add(owner, "hasValue", focus, body)
+
+    def c_closed(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if obj != Literal(True):
+            return
+        allowed = {
+            p for p in self.g.objects(shape, SH.property) for p in self.g.objects(p, SH.path)
+        }
+        ignored = self.g.value(shape, SH.ignoredProperties)
+        if ignored is not None:
+            allowed.update(Collection(self.g, ignored))
+        if any(not isinstance(p, URIRef) for p in allowed):
+            allowed = {p for p in allowed if isinstance(p, URIRef)}
+        terms = ", ".join(_term(p) for p in sorted(allowed)) or "<urn:hngraph:none>"
+        self.add(owner, "closed", focus, f"{FOCUS} ?p ?o . FILTER (?p NOT IN ({terms}))")
+
+    def c_property(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if _deactivated(self.g, obj):
+            return
+        if path is None:
+            self.shape(obj, focus, depth + 1, owner)
+        else:  # a property shape's value nodes are focus nodes of the nested shape
+            self._nested(owner, shape, focus, path, value, [obj], "property", depth, all_fail=False)
+
+    def c_node(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self._nested(owner, shape, focus, path, value, [obj], "node", depth, all_fail=False)
+
+    def c_and(self, owner, shape, focus, path, value, obj, depth) -> None:
+        members = list(Collection(self.g, obj))
+        self._nested(owner, shape, focus, path, value, members, "and", depth, all_fail=False)
+
+    def c_or(self, owner, shape, focus, path, value, obj, depth) -> None:
+        members = list(Collection(self.g, obj))
+        self._nested(owner, shape, focus, path, value, members, "or", depth, all_fail=True)
+
+    def _nested(self, owner, shape, focus, path, value, members, name, depth, all_fail) -> None:
+        """Value nodes that fail a member shape (``all_fail``: fail every member)."""
+        nested = self.values_focus(focus, path)
+        groups = []
+        for member in members:
+            plan = Plan()
+            sub = _Compiler(self.g, plan)
+            sub.counter = self.counter + 1000
+            if _deactivated(self.g, member):
+                groups.append(None)
+                continue
+            sub.shape(member, nested, depth + 1)
+            self.plan.notes.extend(plan.notes)
+            groups.append(tuple(plan.checks))
+        query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {value} }}"
+        self.plan.checks.append(Check(owner, name, query, "nested", None, tuple(groups), all_fail))
+
+    def c_not(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self.everyone(owner, "not", focus, "sh:not is not screened")
+
+    def c_xone(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self.everyone(owner, "xone", focus, "sh:xone is not screened")
+
+    def c_qualifiedValueShape(self, owner, shape, focus, path, value, obj, depth) -> None:
+        self.everyone(owner, "qualifiedValueShape", focus, "qualified shapes are not screened")
+
+    def c_qualifiedMinCount(self, *args) -> None:
+        """Handled with sh:qualifiedValueShape."""
+
+    def c_qualifiedMaxCount(self, *args) -> None:
+        """Handled with sh:qualifiedValueShape."""
+
+    def c_qualifiedValueShapesDisjoint(self, *args) -> None:
+        """Handled with sh:qualifiedValueShape."""
+
+    def c_sparql(self, owner, shape, focus, path, value, obj, depth) -> None:
+        if _deactivated(self.g, obj):
+            return
+        select = self.g.value(obj, SH.select)
+        if select is None:
+            raise Unsupported("SPARQL constraint without sh:select")
+        text = str(select)
+        if path is not None:
+            text = text.replace("$PATH", path)
+        prefixes = "".join(
+            f"PREFIX {p}: <{n}>\n" for p, n in sorted(_declared(self.g, obj).items())
+        )
+        try:
+            rewritten = _not_exists_as_optional(text)
+            body = _prebind(rewritten, focus)
+        except Unsupported as why:
+            self.everyone(owner, "sparql", focus, str(why))
+            return
+        per_node, guards = None, ()
+        if "EXISTS" in rewritten.upper() and "GROUP" not in rewritten.upper():
+            rest, bodies = _uncorrelated_exists(_substituted(rewritten))
+            per_node = prefixes + rest
+            guards = tuple(f"{prefixes}ASK {{ {b} }}" for b in bodies)
+        check = Check(
+            owner,
+            "sparql",
+            prefixes + body,
+            "sparql",
+            per_node=per_node,
+            guards=guards,
+            focus=focus,
+        )
+        self.plan.checks.append(check)
+
+
+def _declared(shapes: Graph, constraint: Node) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for holder in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(holder, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found[str(prefix)] = str(namespace)
+    return found
+
+
+NO_FOCUS_NEEDED = {"EXISTS", "OPTIONAL"}
+REFUSED = {"MINUS", "GRAPH", "SERVICE", "SELECT", "VALUES", "FROM"}
+PREBOUND = ("$currentShape", "$shapesGraph", "?currentShape", "?shapesGraph")
+
+
+def _tokens(query: str) -> list[tuple[str, int, int]]:
+    """Significant tokens (text, start, end) of the shared SPARQL tokenizer."""
+    return [
+        (token.text, token.start, token.start + len(token.text))
+        for token in sparql_tokens(query)
+        if token.kind not in ("space", "comment")
+    ]
+
+
+def _not_exists_as_optional(query: str) -> str:
+    """Rewrite ``FILTER NOT EXISTS { flat body }`` as an OPTIONAL at the end of its group.
+
+    ``OPTIONAL { body BIND(true AS ?f) } FILTER(!BOUND(?f))`` keeps exactly the solutions with
+    no compatible match of the body (its top-level filters become the left join's condition, so
+    they see the outer solution, as in EXISTS). Oxigraph plans EXISTS without the outer
+    bindings (a scan per row, quadratic on big data) but runs the left join as a hash join.
+    Bodies with nested groups are left alone.
+    """
+    tokens = _tokens(query)
+    closes: dict[int, int] = {}
+    stack: list[int] = []
+    for index, (token, _, _) in enumerate(tokens):
+        if token == "{":
+            stack.append(index)
+        elif token == "}" and stack:
+            closes[stack.pop()] = index
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) on the text
+    inserts: dict[int, list[str]] = {}
+    stack = []
+    count = 0
+    for index, (token, _start, _) in enumerate(tokens):
+        if token == "{":
+            stack.append(index)
+        elif token == "}" and stack:
+            stack.pop()
+        words = [t[0].upper() for t in tokens[index : index + 4]]
+        if words != ["FILTER", "NOT", "EXISTS", "{"] or not stack:
+            continue
+        opening = index + 3
+        closing = closes.get(opening)
+        if closing is None or any(t[0] == "{" for t in tokens[opening + 1 : closing]):
+            continue
+        count += 1
+        body = query[tokens[opening][2] : tokens[closing][1]]
+        flag = f"?_absent{count}"
+        edits.append((tokens[index][1], tokens[closing][2], ""))
+        group_close = closes[stack[-1]]
+        inserts.setdefault(tokens[group_close][1], []).append(
+            f" OPTIONAL {{ {body} BIND (true AS {flag}) }} FILTER (!BOUND({flag})) "
+        )
+    for position, texts in inserts.items():
+        edits.append((position, position, "".join(texts)))
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        query = query[:start] + text + query[end:]
+    return query
+
+
+THIS = "<urn:hngraph:this>"
+
+
+def _substituted(query: str) -> str:
+    """The query with ``$this`` replaced by the placeholder ``THIS`` (SHACL pre-binding).
+
+    In the projection it becomes ``(THIS AS ?this)``; the caller puts the node's IRI in its place.
+    """
+    out: list[str] = []
+    tokens = _tokens(query)
+    position = 0
+    in_projection = False
+    for token, start, end in tokens:
+        upper = token.upper()
+        if upper == "SELECT":
+            in_projection = True
+        elif token == "{" or upper == "WHERE":
+            in_projection = False
+        if token in ("$this", "?this"):
+            out.append(query[position:start])
+            out.append(f"({THIS} AS ?this)" if in_projection else THIS)
+            position = end
+    out.append(query[position:])
+    return "".join(out)
+
+
+def _uncorrelated_exists(query: str) -> tuple[str, list[str]]:
+    """Split off ``FILTER EXISTS { body }`` of the WHERE group that share no variable with the rest.
+
+    Such a filter keeps all solutions or none: the caller asks it once (an ASK guard) instead of
+    once per solution, which Oxigraph would do with a plan made without the outer bindings.
+    """
+    tokens = _tokens(query)
+    depth = 0
+    found: list[tuple[int, int]] = []  # token index of FILTER, token index of the closing brace
+    index = 0
+    while index < len(tokens):
+        token = tokens[index][0]
+        words = [t[0].upper() for t in tokens[index : index + 3]]
+        if depth == 1 and words == ["FILTER", "EXISTS", "{"]:
+            level, end = 0, index + 2
+            while end < len(tokens):
+                if tokens[end][0] == "{":
+                    level += 1
+                elif tokens[end][0] == "}":
+                    level -= 1
+                    if level == 0:
+                        break
+                end += 1
+            found.append((index, end))
+            index = end + 1
+            continue
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        index += 1
+    bodies: list[str] = []
+    spans = []
+    for start, end in found:
+        body_text = query[tokens[start + 2][2] : tokens[end][1]]
+        rest = query[: tokens[start][1]] + query[tokens[end][2] :]
+        if not (_variables(body_text) & _variables(rest)):
+            bodies.append(body_text)
+            spans.append((tokens[start][1], tokens[end][2]))
+    for start, end in reversed(spans):
+        query = query[:start] + query[end:]
+    return query, bodies
+
+
+def _variables(text: str) -> set[str]:
+    return {token.text[1:] for token in sparql_tokens(text) if token.kind == "var"}
+
+
+def _prebind(query: str, focus: str) -> str:
+    """Emulate SHACL pre-binding of ``$this``: put the focus pattern into every plain group.
+
+    Groups opened after WHERE, UNION, ``{`` or ``}``/``.`` get the pattern, so each sees
+    ``?this`` bound to exactly the focus nodes; EXISTS and OPTIONAL groups see it from outside.
+    """
+    if any(name in query for name in PREBOUND):
+        raise Unsupported("the query uses $currentShape or $shapesGraph")
+    out: list[str] = []
+    previous = ""
+    selects = 0
+    position = 0
+    for match in sparql_tokens(query):
+        if match.kind == "space":
+            continue
+        token = match.text
+        end = match.start + len(token)
+        upper = token.upper()
+        if upper == "SELECT":
+            selects += 1
+            if selects > 1:
+                raise Unsupported("the query has a sub-select")
+        elif upper in REFUSED:
+            raise Unsupported(f"the query uses {upper}")
+        out.append(query[position:end])
+        position = end
+        if token == "{" and previous.upper() not in NO_FOCUS_NEEDED:
+            out.append(f" {focus} ")
+        if match.kind != "comment":
+            previous = token
+    out.append(query[position:])
+    return "".join(out)

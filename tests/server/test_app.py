@@ -1,0 +1,568 @@
+"""``hngraph serve`` over real HTTP: conneg, the SPARQL protocol, read-only, no federation,
+timeouts, the result cap and escaping. One server (a subprocess on a free loopback port) serves
+the module; every request goes to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "publish"
+TIMEOUT = 2.0
+MAX_ROWS = 50
+TASK_1 = "id/list/hunan-vet-reform/task/1"
+EDUCATION = "id/org/hunan-education-department"
+HOSTILE = "id/org/hostile-test-organisation"
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+SMALL_QUERY = "ASK { ?s a <https://w3id.org/hngraph/def/Task> }"
+RESOURCE_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_proxy_for_loopback() -> Iterator[None]:
+    """Keep requests to 127.0.0.1 off any proxy named in the environment."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        patch.setenv("no_proxy", "127.0.0.1,localhost")
+        yield
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start ``hngraph serve --port 0`` on the fixture data; yield its URL."""
+    folder = tmp_path_factory.mktemp("serve")
+    data = folder / "data.nt"
+    quads = [
+        *ox.parse(path=str(FIXTURES / "mini.ttl")),
+        *ox.parse(path=str(FIXTURES / "hostile.ttl")),
+    ]
+    data.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    command = [
+        sys.executable,
+        "-m",
+        "hngraph",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--data",
+        str(data),
+        "--timeout",
+        str(TIMEOUT),
+        "--max-rows",
+        str(MAX_ROWS),
+        "--workers",
+        "2",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        url = _read_url(process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def _read_url(process: subprocess.Popen) -> str:
+    found: list[str] = []
+    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(120)
+    if not found or not found[0].startswith("http://127.0.0.1:"):
+        process.kill()
+        raise AssertionError(f"serve did not announce its URL: {found} {process.stderr.read()}")
+    return found[0].strip()
+
+
+def get(
+    url: str,
+    accept: str | None = None,
+    method: str = "GET",
+    data: bytes | None = None,
+    content_type: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request; any status is returned, not raised."""
+    request = urllib.request.Request(url, data=data, method=method)
+    if accept is not None:
+        request.add_header("Accept", accept)
+    if content_type is not None:
+        request.add_header("Content-Type", content_type)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def sparql_get(server: str, query: str, accept: str | None = None, **extra: str):
+    params = urllib.parse.urlencode({"query": query, **extra})
+    return get(f"{server}sparql?{params}", accept)
+
+
+def graph_of(body: bytes, fmt: str) -> set[tuple[str, str, str]]:
+    graph = rdflib.Graph()
+    graph.parse(data=body, format=fmt)
+    return {(s.n3(), p.n3(), o.n3()) for s, p, o in graph}
+
+
+# --- content negotiation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [TASK_1, EDUCATION, "def/", "id/concept/role/lead", "id/dataset"])
+def test_every_representation_is_the_same_graph(server: str, path: str) -> None:
+    graphs = []
+    for media_type, fmt in RESOURCE_TYPES.items():
+        status, headers, body = get(server + path, media_type)
+        assert status == 200
+        assert headers["content-type"].startswith(media_type)
+        assert headers["vary"] == "Accept"
+        graphs.append(graph_of(body, fmt))
+    assert graphs[0] and all(g == graphs[0] for g in graphs)
+    status, headers, body = get(server + path, "text/html")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert headers["vary"] == "Accept"
+    script = (
+        body.decode().split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    )
+    assert graph_of(script.encode(), "json-ld") == graphs[0]
+
+
+def test_conneg_weighs_q_values_and_refuses_what_it_cannot_give(server: str) -> None:
+    status, headers, _ = get(server + TASK_1, "text/turtle;q=0.5, application/ld+json")
+    assert status == 200 and headers["content-type"].startswith("application/ld+json")
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert get(server + TASK_1, browser)[1]["content-type"].startswith("text/html")
+    assert get(server + TASK_1, "image/png")[0] == 406
+    status, headers, _ = get(server + TASK_1 + "/index.ttl")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "id/list/hunan-vet-reform/task/99",
+        "id/nothing",
+        "def/NoSuchTerm",
+        "id/list/hunan-vet-reform/task/1/",
+        "id/../def/Task",
+    ],
+)
+def test_unknown_resources_are_404(server: str, path: str) -> None:
+    status, _headers, _ = get(server + path, "text/turtle")
+    assert status == 404
+
+
+def test_department_page_links_both_ways(server: str) -> None:
+    page = get(server + EDUCATION, "text/html")[2].decode()
+    assert f'href="/{TASK_1}"' in page and 'href="/id/list/hunan-vet-reform/task/2"' in page
+    assert "Tasks it leads" in page and "Tasks it supports" in page
+    task = get(server + TASK_1, "text/html")[2].decode()
+    assert f'href="/{EDUCATION}"' in task
+
+
+# --- escaping and links --------------------------------------------------------------------
+
+
+def test_hostile_labels_are_text_and_links_are_http(server: str) -> None:
+    page = get(server + HOSTILE, "text/html")[2].decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert 'href="javascript:' not in page and 'href="file:' not in page
+    assert 'href="data:' not in page and 'href="mailto:' not in page
+    assert 'href="https://example.org/safe-link"' in page
+    query = (
+        "SELECT ?label WHERE { <https://w3id.org/hngraph/id/org/hostile-test-organisation> "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+    )
+    status, _, body = sparql_get(server, query, format="html")
+    assert status == 200
+    html = body.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+
+
+def test_security_headers(server: str) -> None:
+    _, headers, _ = get(server)
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+# --- the SPARQL protocol -------------------------------------------------------------------
+
+TASKS_QUERY = (
+    "SELECT ?task ?n WHERE { ?task a <https://w3id.org/hngraph/def/Task> ; "
+    "<https://w3id.org/hngraph/def/taskNumber> ?n } ORDER BY ?n"
+)
+EXPECTED_TASKS = [
+    ("https://w3id.org/hngraph/id/list/hunan-vet-reform/task/1", "1"),
+    ("https://w3id.org/hngraph/id/list/hunan-vet-reform/task/2", "2"),
+]
+
+
+def _rows(body: bytes, kind: str) -> list[tuple[str, str]]:
+    if kind == "csv":
+        reader = list(csv.reader(io.StringIO(body.decode())))
+        assert reader[0] == ["task", "n"]
+        return [tuple(row) for row in reader[1:]]
+    fmt = {
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }[kind]
+    solutions = ox.parse_query_results(body, format=fmt)
+    return [(row["task"].value, row["n"].value) for row in solutions]
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"),
+    [
+        ("application/sparql-results+json", "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/csv", "csv"),
+        ("text/tab-separated-values", "tsv"),
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "POST form", "POST direct"])
+def test_protocol_methods_and_result_formats(
+    server: str, accept: str, kind: str, method: str
+) -> None:
+    if method == "GET":
+        status, headers, body = sparql_get(server, TASKS_QUERY, accept)
+    elif method == "POST form":
+        data = urllib.parse.urlencode({"query": TASKS_QUERY}).encode()
+        status, headers, body = get(
+            server + "sparql", accept, "POST", data, "application/x-www-form-urlencoded"
+        )
+    else:
+        status, headers, body = get(
+            server + "sparql", accept, "POST", TASKS_QUERY.encode(), "application/sparql-query"
+        )
+    assert status == 200, body
+    assert headers["content-type"].startswith(accept)
+    assert headers["x-hngraph-max-rows"] == str(MAX_ROWS)
+    assert _rows(body, kind) == EXPECTED_TASKS
+
+
+def test_sparqlwrapper_select_ask_construct(server: str) -> None:
+    from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
+
+    client = SPARQLWrapper(server + "sparql")
+    client.setQuery(TASKS_QUERY)
+    client.setReturnFormat(JSON)
+    result = client.query().convert()
+    assert [(b["task"]["value"], b["n"]["value"]) for b in result["results"]["bindings"]] == (
+        EXPECTED_TASKS
+    )
+    client.setMethod(POST)
+    client.setReturnFormat(XML)
+    document = client.query().convert()
+    assert len(document.getElementsByTagName("result")) == 2
+    client.setReturnFormat(CSV)
+    assert client.query().convert().decode().splitlines()[0] == "task,n"
+    client.setReturnFormat(JSON)
+    client.setQuery(SMALL_QUERY)
+    assert client.query().convert()["boolean"] is True
+    client.setQuery(f"CONSTRUCT WHERE {{ <https://w3id.org/hngraph/{TASK_1}> ?p ?o }}")
+    client.setReturnFormat(TURTLE)
+    turtle = client.query().convert()
+    assert len(graph_of(turtle, "turtle")) > 10
+
+
+def test_construct_and_describe_formats(server: str) -> None:
+    query = f"DESCRIBE <https://w3id.org/hngraph/{TASK_1}>"
+    graphs = []
+    for media_type, fmt in RESOURCE_TYPES.items():
+        status, headers, body = sparql_get(server, query, media_type)
+        assert status == 200 and headers["content-type"].startswith(media_type)
+        graphs.append(graph_of(body, fmt))
+    assert graphs[0] and all(g == graphs[0] for g in graphs)
+
+
+def test_query_page_and_service_description(server: str) -> None:
+    status, _, body = get(server + "sparql", "text/html")
+    page = body.decode()
+    assert status == 200 and 'id="sparql-form"' in page
+    assert page.count("<option value=") >= len(list((ROOT / "queries").glob("*.rq")))
+    status, _headers, body = get(server + "sparql", "text/turtle")
+    assert status == 200 and b"sd:SPARQL11Query" in body
+
+
+def test_malformed_requests(server: str) -> None:
+    assert sparql_get(server, "SELECT WHERE {")[0] == 400
+    assert sparql_get(server, "SELEKT * WHERE { ?s ?p ?o }")[0] == 400
+    assert get(server + "sparql", None, "POST", b"x", "application/octet-stream")[0] == 415
+    huge = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 200_000
+    assert get(server + "sparql", None, "POST", huge.encode(), "application/sparql-query")[0] == 413
+
+
+# --- read-only -----------------------------------------------------------------------------
+
+
+def test_updates_and_graph_store_writes_are_refused(server: str) -> None:
+    update = "INSERT DATA { <https://e.x/a> <https://e.x/b> <https://e.x/c> }"
+    form = urllib.parse.urlencode({"update": update}).encode()
+    assert get(server + "sparql", None, "POST", form, "application/x-www-form-urlencoded")[0] == 403
+    assert (
+        get(server + "sparql", None, "POST", update.encode(), "application/sparql-update")[0] == 403
+    )
+    turtle = b"<https://e.x/a> <https://e.x/b> <https://e.x/c> ."
+    assert get(server + "sparql?default", None, "POST", turtle, "text/turtle")[0] == 403
+    assert get(server + "sparql?graph=https://e.x/g", None, "POST", turtle, "text/turtle")[0] == 403
+    for method in ("PUT", "DELETE", "PATCH"):
+        assert get(server + "sparql", None, method, turtle, "text/turtle")[0] == 405
+        assert get(server + TASK_1, None, method, turtle, "text/turtle")[0] == 405
+    assert sparql_get(server, update)[0] == 400  # an update is not a query
+    status, _, body = sparql_get(server, "ASK { <https://e.x/a> ?p ?o }", "application/json")
+    assert status == 200 and json.loads(body)["boolean"] is False
+
+
+# --- no federation, no remote loading ------------------------------------------------------
+
+
+class Listener:
+    """A loopback TCP listener that counts every connection it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    found = Listener()
+    yield found
+    found.close()
+
+
+def _federated_queries(port: int) -> list[str]:
+    target = f"http://127.0.0.1:{port}/sparql"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+        f"PREFIX e: <http://127.0.0.1:{port}/> "
+        "SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }",
+        f"SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <http://127.0.0.1:{port}/data.ttl> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } }",
+        f"DESCRIBE <https://e.x/a> FROM <http://127.0.0.1:{port}/data.ttl>",
+    ]
+
+
+def test_service_and_from_are_refused_before_anything_is_fetched(
+    server: str, listener: Listener
+) -> None:
+    queries = _federated_queries(listener.port)
+    for query in queries:
+        status, _, body = sparql_get(server, query, "application/sparql-results+json")
+        assert status == 400, (query, body)
+        data = urllib.parse.urlencode({"query": query}).encode()
+        assert (
+            get(server + "sparql", None, "POST", data, "application/x-www-form-urlencoded")[0]
+            == 400
+        )
+        assert (
+            get(server + "sparql", None, "POST", query.encode(), "application/sparql-query")[0]
+            == 400
+        )
+    for name in ("default-graph-uri", "named-graph-uri"):
+        extra = {name: f"http://127.0.0.1:{listener.port}/data.ttl"}
+        assert sparql_get(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", **extra)[0] == 400
+    time.sleep(0.5)
+    assert listener.connections == 0
+
+
+def test_the_worker_guard_refuses_service_on_its_own(listener: Listener) -> None:
+    from hngraph.server.protocol import QueryRequest, execute, refusal
+
+    store = ox.Store()
+    for query in _federated_queries(listener.port):
+        text = query.replace("\\u0053ERVICE", "SERVICE")
+        assert refusal(text) is not None, text
+        form = text.split()[0].upper() if not text.startswith("PREFIX") else "SELECT"
+        reply = execute(store, QueryRequest(text, form, "json", 10))
+        assert reply.status == 400
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_a_from_file_canary_never_appears(server: str, tmp_path: Path) -> None:
+    token = f"CANARY-{uuid.uuid4().hex}"
+    canary = tmp_path / "canary.ttl"
+    canary.write_text(f'<https://e.x/canary> <https://e.x/says> "{token}" .\n')
+    uri = canary.resolve().as_uri()
+    queries = [
+        f"SELECT * FROM <{uri}> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{uri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{uri}> WHERE {{ ?s ?p ?o }}",
+    ]
+    bodies = []
+    for query in queries:
+        for accept in ("application/sparql-results+json", "text/csv", "text/turtle", "text/html"):
+            status, _, body = sparql_get(server, query, accept)
+            assert status == 400
+            bodies.append(body)
+    bodies.append(
+        sparql_get(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", **{"default-graph-uri": uri})[2]
+    )
+    bodies.append(sparql_get(server, "SELECT ?o WHERE { ?s ?p ?o } LIMIT 50")[2])
+    assert all(token.encode() not in body for body in bodies)
+
+
+# --- time limit and result cap -------------------------------------------------------------
+
+
+def test_slow_query_is_cancelled_while_a_small_one_answers(server: str) -> None:
+    def timed(query: str) -> tuple[int, float, bytes]:
+        started = time.monotonic()
+        status, _, body = sparql_get(server, query, "application/sparql-results+json")
+        return status, time.monotonic() - started, body
+
+    with ThreadPoolExecutor(2) as pool:
+        slow = pool.submit(timed, SLOW_QUERY)
+        time.sleep(0.3)
+        small_status, small_seconds, small_body = timed(SMALL_QUERY)
+        slow_status, slow_seconds, slow_body = slow.result(30)
+    assert small_status == 200 and json.loads(small_body)["boolean"] is True
+    assert small_seconds < 1.0, small_seconds
+    assert slow_status == 503, slow_body
+    assert b"cancelled" in slow_body and b"results" not in slow_body
+    assert TIMEOUT <= slow_seconds < TIMEOUT + 3, slow_seconds
+    # the killed worker is replaced: the endpoint keeps answering
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        status, _, _ = sparql_get(server, SMALL_QUERY)
+        assert status == 200
+        time.sleep(0.2)
+        if deadline - time.monotonic() < 18:
+            break
+
+
+def test_result_cap_is_an_error_never_a_cut_result(server: str) -> None:
+    status, headers, body = sparql_get(
+        server, "SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json"
+    )
+    assert status == 422
+    assert headers["x-hngraph-max-rows"] == str(MAX_ROWS)
+    assert headers["content-type"].startswith("text/plain")
+    assert str(MAX_ROWS).encode() in body and b"bindings" not in body
+    status, _, body = sparql_get(server, "CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle")
+    assert status == 422
+    status, headers, body = sparql_get(
+        server, f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {MAX_ROWS}", "application/sparql-results+json"
+    )
+    assert status == 200 and headers["x-hngraph-result-rows"] == str(MAX_ROWS)
+    assert len(json.loads(body)["results"]["bindings"]) == MAX_ROWS
+
+
+def test_server_prints_its_url_for_port_zero(server: str) -> None:
+    assert server.startswith("http://127.0.0.1:") and server.endswith("/")
+    assert int(server.rsplit(":", 1)[1].rstrip("/")) > 0
+
+
+def _workers_of(pid: int) -> list[int]:
+    """Process ids of the query workers whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = next(line for line in status.splitlines() if line.startswith("PPid:"))
+        if int(parent.split()[1]) == pid and b"hngraph.server.worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc (Linux)")
+def test_sigterm_stops_the_server_and_its_workers() -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "hngraph",
+        "serve",
+        "--port",
+        "0",
+        "--workers",
+        "2",
+        "--data",
+        str(FIXTURES / "mini.ttl"),
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _read_url(process)
+        workers = _workers_of(process.pid)
+        assert len(workers) == 2
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0
+        time.sleep(0.3)
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)

@@ -1,0 +1,186 @@
+"""A person's view: headless Chromium (Debian chromium + chromium-driver) on ``hngraph serve``.
+
+Loads the index, a task page and a department page, checks the visible Chinese and English text
+and that the charts rendered, runs a catalogue query from the SPARQL page and sees its rows.
+Screenshots go to tests/artifacts/. Without Chromium the test is skipped, except in CI (CI=true),
+where a missing browser is a failure: .ci/install-browser.sh installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DATASET = ROOT / "data" / "dataset" / "hngraph.ttl"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+TASK_7 = "id/list/hunan-vet-reform/task/7"
+EDUCATION = "id/org/hunan-education-department"
+
+
+def _require_browser() -> None:
+    if CHROMIUM and CHROMEDRIVER:
+        return
+    reason = "chromium and chromium-driver are not installed (run .ci/install-browser.sh)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    _require_browser()
+    assert DATASET.exists(), "the built dataset is missing; run hngraph build"
+    command = [sys.executable, "-m", "hngraph", "serve", "--port", "0", "--data", str(DATASET)]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    found: list[str] = []
+    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(120)
+    try:
+        if not found or not found[0].startswith("http://127.0.0.1:"):
+            raise AssertionError(f"serve did not start: {found} {process.stderr.read()}")
+        yield found[0].strip()
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    _require_browser()
+    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download anything
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--no-proxy-server",
+        "--window-size=1280,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _screenshot(driver: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def _visible_text(driver: object) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+
+
+def _console_errors(driver: object) -> list[str]:
+    entries = driver.get_log("browser")  # type: ignore[attr-defined]
+    return [
+        e["message"] for e in entries if e["level"] == "SEVERE" and "favicon" not in e["message"]
+    ]
+
+
+def test_index_shows_both_languages_and_rendered_charts(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server)  # type: ignore[attr-defined]
+    text = _visible_text(browser)
+    for words in (
+        "任务清单",
+        "Task lists",
+        "部门任务量",
+        "Department workload",
+        "共同责任网络",
+        "Co-responsibility network",
+        "下载",
+        "Downloads",
+    ):
+        assert words in text
+    charts = browser.find_elements(By.CSS_SELECTOR, "img.chart-image")  # type: ignore[attr-defined]
+    assert len(charts) == 3
+    for chart in charts:
+        browser.execute_script("arguments[0].scrollIntoView();", chart)  # type: ignore[attr-defined]
+        rendered = browser.execute_script(  # type: ignore[attr-defined]
+            "return arguments[0].complete && arguments[0].naturalWidth", chart
+        )
+        assert rendered and rendered > 100, chart.get_attribute("src")
+    browser.execute_script("window.scrollTo(0, 0);")  # type: ignore[attr-defined]
+    _screenshot(browser, "index")
+    assert not _console_errors(browser)
+
+
+def test_task_page_shows_source_text_and_translation(server: str, browser: object) -> None:
+    browser.get(server + TASK_7)  # type: ignore[attr-defined]
+    text = _visible_text(browser)
+    assert "出台专科高职院校教学条件建设标准" in text
+    assert "任务 7" in text and "Task 7" in text
+    assert "责任部门" in text and "Responsible departments" in text
+    assert "English (unofficial)" in text
+    _screenshot(browser, "task-7")
+    assert not _console_errors(browser)
+
+
+def test_department_page_lists_led_and_supported_tasks(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + EDUCATION)  # type: ignore[attr-defined]
+    text = _visible_text(browser)
+    assert "湖南省教育厅" in text and "Department of Education of Hunan Province" in text
+    assert "牵头的任务" in text and "Tasks it leads" in text
+    assert "配合的任务" in text and "Tasks it supports" in text
+    links = browser.find_elements(By.CSS_SELECTOR, "a[href^='/id/list/hunan-vet-reform/task/']")  # type: ignore[attr-defined]
+    assert len({link.get_attribute("href") for link in links}) >= 20
+    _screenshot(browser, "department")
+
+
+def test_catalogue_query_from_the_query_page_shows_rows(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(server + "sparql")  # type: ignore[attr-defined]
+    assert "只读 SPARQL 1.1 端点" in _visible_text(browser)
+    Select(browser.find_element(By.ID, "example")).select_by_value("department-workload")  # type: ignore[attr-defined]
+    query = browser.find_element(By.ID, "query").get_attribute("value")  # type: ignore[attr-defined]
+    assert "?lead_count" in query
+    browser.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
+    WebDriverWait(browser, 30).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "#results tbody tr"))
+    )
+    rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")  # type: ignore[attr-defined]
+    assert len(rows) >= 20
+    assert "省教育厅" in rows[0].text or "湖南省教育厅" in rows[0].text
+    _screenshot(browser, "sparql-results")
+    assert not _console_errors(browser)
