@@ -90,7 +90,7 @@ def child_load_rdflib(data: Path, **_: object) -> dict:
 
 
 def child_validate_fast(data: Path, jobs: int = 2, **_: object) -> dict:
-    """``hngraph.fastvalidate.validate_fast`` from the N-Triples file, shapes parse included."""
+    """The fast engine's ``validate_fast`` from the N-Triples file, shapes parse included."""
     from hngraph.validation.fast import engine as fastvalidate
 
     started = time.perf_counter()
@@ -117,7 +117,7 @@ def child_inject(data: Path, out: str = "", count: int = 8, seed: int | None = N
 
 
 def child_validate_plain(data: Path, engine: str = "rdflib", **_: object) -> dict:
-    """``hngraph.validate.validate`` (pySHACL on the whole graph), parse included."""
+    """``hngraph.validation.validate`` (pySHACL on the whole graph), parse included."""
     from hngraph import validation
     from hngraph.rdf.read import read_graph
 
@@ -286,7 +286,8 @@ class OxigraphServer:
     """``oxigraph serve`` (PyPI ``oxigraph``) in memory on a free loopback port."""
 
     def __init__(self) -> None:
-        binary = shutil.which("oxigraph")
+        beside = Path(sys.executable).parent / "oxigraph"
+        binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
         if binary is None:
             raise RuntimeError("the `oxigraph` command is missing: pip install oxigraph")
         with socket.socket() as probe:

@@ -229,9 +229,16 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from rdflib import Namespace
 
-    class HN:
-        def __getattr__(self, name: str) -> URIRef: ...
+    class _ClosedNamespace:
+        """What type checkers see of ``HN``: every attribute is a term."""
 
+        _NS: Namespace
+        __annotations__: dict[str, str]
+
+        def __getattr__(self, name: str) -> URIRef: ...
+        def __getitem__(self, name: str) -> URIRef: ...
+
+    HN: _ClosedNamespace
     HNID: Namespace
     ORG: Namespace
     ONTOLOGY_IRI: URIRef

@@ -1,8 +1,10 @@
-"""Shared fixtures: the project root, the built dataset, and a real SPARQL server.
+"""Shared fixtures: the project root, the built dataset, command-line tools, real SPARQL servers.
 
-``oxigraph_server`` starts ``oxigraph serve`` (PyPI package ``oxigraph``, in the test extra)
-once per test session on a free loopback port with a temporary store location, loads the
-dataset through ``hngraph load`` (SPARQL 1.1 Graph Store Protocol), and stops it at the end.
+``start_oxigraph`` starts ``oxigraph serve`` (PyPI package ``oxigraph``, in the test extra) on a
+free loopback port with a temporary store location and stops it when the session ends;
+``oxigraph_server`` is one such server, loaded with the dataset through ``hngraph load`` (SPARQL 1.1
+Graph Store Protocol). ``tool`` finds the test extra's commands (``oxigraph``, ``ruff``) beside the
+running interpreter first, so the suite runs from a virtual environment that is not activated.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +64,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def find_tool(name: str) -> str | None:
+    """A command of the test extra: beside this interpreter (a venv's ``bin``), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file():
+        return str(beside)
+    return shutil.which(name)
+
+
+@pytest.fixture(scope="session")
+def tool() -> Callable[[str], str]:
+    """``tool(name)``: the path of a command the tests need, or a failure saying how to get it."""
+
+    def find(name: str) -> str:
+        found = find_tool(name)
+        if found is None:
+            pytest.fail(f"the `{name}` command is missing: pip install -e '.[test]'")
+        return found
+
+    return find
+
+
 def _wait_until_up(process: subprocess.Popen, base: str, seconds: float = 15.0) -> bool:
     until = time.monotonic() + seconds
     while time.monotonic() < until:
@@ -75,41 +99,54 @@ def _wait_until_up(process: subprocess.Popen, base: str, seconds: float = 15.0) 
     return False
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(
-    tmp_path_factory: pytest.TempPathFactory, dataset_path: Path
-) -> Iterator[Server]:
-    """A real ``oxigraph serve`` on loopback, loaded with the dataset via ``hngraph load``."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the `oxigraph` command is missing: pip install -e '.[test]'")
-    location = tmp_path_factory.mktemp("oxigraph-store")
-    for _attempt in range(3):
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen(
-            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        if _wait_until_up(process, base):
-            break
-        process.terminate()
-        process.wait(timeout=10)
-    else:
-        pytest.fail("oxigraph serve did not start on a loopback port")
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server process, killing it if it does not stop within 10 s."""
+    process.terminate()
     try:
-        from hngraph.commands.main import main
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
-        assert main(["load", "--endpoint", base + "/store", "--data", str(dataset_path)]) == 0
-        yield Server(base)
+
+@pytest.fixture(scope="session")
+def start_oxigraph(
+    tool: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], Server]]:
+    """``start_oxigraph()``: a new empty ``oxigraph serve`` on loopback, stopped at session end."""
+    binary = tool("oxigraph")
+    processes: list[subprocess.Popen] = []
+
+    def start() -> Server:
+        location = tmp_path_factory.mktemp("oxigraph-store")
+        for _attempt in range(3):
+            base = f"http://127.0.0.1:{free_port()}"
+            process = subprocess.Popen(
+                [binary, "serve", "--location", str(location), "--bind", base[len("http://") :]],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            if _wait_until_up(process, base):
+                processes.append(process)
+                return Server(base)
+            stop_process(process)
+        pytest.fail("oxigraph serve did not start on a loopback port")
+
+    try:
+        yield start
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        for process in processes:
+            stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(start_oxigraph: Callable[[], Server], dataset_path: Path) -> Server:
+    """A real ``oxigraph serve`` on loopback, loaded with the dataset via ``hngraph load``."""
+    from hngraph.commands.main import main
+
+    server = start_oxigraph()
+    assert main(["load", "--endpoint", server.store_url, "--data", str(dataset_path)]) == 0
+    return server
 
 
 @pytest.fixture(scope="session")

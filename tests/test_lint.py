@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]], ids=["lint", "format"])
-def test_ruff(args: list[str]) -> None:
-    ruff = shutil.which("ruff")
-    assert ruff, "ruff is in the test extra; install with pip install -e '.[test]'"
-    result = subprocess.run([ruff, *args, "."], cwd=ROOT, capture_output=True, text=True)
+def test_ruff(args: list[str], tool: Callable[[str], str]) -> None:
+    result = subprocess.run([tool("ruff"), *args, "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -7,15 +7,10 @@ The second list, ``tests/fixtures/lists/synthetic-second-list.txt``, is syntheti
 from __future__ import annotations
 
 import importlib.util
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -203,62 +198,21 @@ def worlds() -> dict[str, Any]:
     return {name: oracle.World(ROOT, [ROOT / p for p in paths]) for name, paths in SOURCES.items()}
 
 
-def _serve(binary: str, location: Path) -> tuple[subprocess.Popen, str]:
-    """``oxigraph serve`` on a free loopback port; its base URL once it answers."""
-    for _attempt in range(3):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        base = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen(
-            [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        until = time.monotonic() + 15
-        while time.monotonic() < until and process.poll() is None:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=1) as response:
-                    if response.status == 200:
-                        return process, base
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.05)
-        process.terminate()
-        process.wait(timeout=10)
-    pytest.fail("oxigraph serve did not start on a loopback port")
-
-
 @pytest.fixture(scope="module")
-def stores(
-    datasets: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[tuple[str, str], Store]]:
+def stores(datasets: dict[str, Path], start_oxigraph: Callable) -> dict[tuple[str, str], Store]:
     """(dataset, backend) → store: embedded, rdflib, and a real Oxigraph server per dataset."""
     from hngraph.commands.main import main
     from hngraph.store.http import Policy
     from hngraph.store.remote import RemoteStore
 
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the `oxigraph` command is missing: pip install -e '.[test]'")
     found: dict[tuple[str, str], Store] = {}
-    processes = []
-    try:
-        for name, path in datasets.items():
-            found[(name, "embedded")] = open_store(data=[path])
-            found[(name, "rdflib")] = open_store(data=[path], backend="rdflib")
-            process, base = _serve(binary, tmp_path_factory.mktemp(f"oxigraph-{name}"))
-            processes.append(process)
-            assert main(["load", "--endpoint", base + "/store", "--data", str(path)]) == 0
-            found[(name, "remote")] = RemoteStore(base + "/query", Policy(timeout=30, deadline=60))
-        yield found
-    finally:
-        for process in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    for name, path in datasets.items():
+        found[(name, "embedded")] = open_store(data=[path])
+        found[(name, "rdflib")] = open_store(data=[path], backend="rdflib")
+        server = start_oxigraph()
+        assert main(["load", "--endpoint", server.store_url, "--data", str(path)]) == 0
+        found[(name, "remote")] = RemoteStore(server.query_url, Policy(timeout=30, deadline=60))
+    return found
 
 
 BACKENDS = ("embedded", "rdflib", "remote")

@@ -1,7 +1,7 @@
 """Turn parsed task lists, the organisation registry and the ontology into RDF triples.
 
 ``prepare_build`` checks every input first; the resulting ``Build`` gives the shared triples and
-then one list's triples at a time, which ``hngraph.dataset`` streams to Turtle. ``build_graph``
+then one list's triples at a time, which ``hngraph.build.dataset`` streams to Turtle. ``build_graph``
 puts the same triples into one rdflib graph (the in-memory reference, for small data and tests).
 """
 

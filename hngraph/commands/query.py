@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hngraph.errors import EXIT_OK, HngraphError
+from hngraph.vocab import ID
 
 if TYPE_CHECKING:
     from hngraph.sparql.catalogue import CatalogueQuery
@@ -24,7 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "embedded store (pyoxigraph), or on any SPARQL 1.1 endpoint with --endpoint. "
         "Parameters are checked and bound as RDF terms, never pasted into the query.",
         epilog="example: hngraph query tasks-by-department "
-        "--param department=https://w3id.org/hngraph/id/org/hunan-finance-department",
+        f"--param department={ID}org/hunan-finance-department",
     )
     parser.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
     parser.add_argument("--list", action="store_true", help="list the catalogue and exit")

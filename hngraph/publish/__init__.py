@@ -1,8 +1,7 @@
-"""Publishing: dumps, dataset metadata, HTML pages, charts and the read-only SPARQL endpoint.
+"""Publishing: dumps, dataset metadata, HTML pages and charts of a static release.
 
 Modules, one job each:
 
-- ``rdf``: terms, their order, the published formats and a deterministic JSON-LD writer;
 - ``graph``: the published graph split into named graphs, with indexes and labels;
 - ``metadata``: the DCAT + VoID description and the SHA-256 manifest;
 - ``facts``: figures for charts and pages (workload, co-responsibility, policy areas);
@@ -11,7 +10,7 @@ Modules, one job each:
 - ``charts``: the index page's charts (matplotlib SVG);
 - ``htaccess``: redirect rules for w3id.org;
 - ``site``: every file of a static release, and ``publish`` that writes one atomically;
-- ``conneg``: HTTP content negotiation;
-- ``endpoint``, ``pool`` and ``worker``: SPARQL evaluation in killable worker processes, with a
-  second query guard, the result cap and result formats (used by ``hngraph.serve``).
+
+Formats, serialisation and the JSON-LD writer live in ``hngraph.rdf``; the HTTP server, its
+SPARQL endpoint and content negotiation in ``hngraph.server``.
 """

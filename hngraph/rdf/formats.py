@@ -122,5 +122,5 @@ def format_of(path: Path | str, *, accept: tuple[str, ...] | None = None) -> Rdf
     allowed = accept or tuple(FORMATS)
     if fmt is None or fmt.key not in allowed:
         known = ", ".join(s for key in allowed for s in FORMATS[key].suffixes)
-        raise HngraphError(f"{path}: unknown RDF file suffix {path.suffix!r} (use one of {known})")
+        raise HngraphError(f"{path}: unsupported file type {path.suffix!r} (use one of {known})")
     return fmt

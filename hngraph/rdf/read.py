@@ -72,11 +72,20 @@ def read_turtle(path: Path) -> Graph:
     return graph
 
 
-def load_store(paths: Iterable[Path | str], store: ox.Store | None = None) -> ox.Store:
-    """Load RDF files into a pyoxigraph store (a new in-memory one unless given)."""
+def load_store(
+    paths: Iterable[Path | str],
+    store: ox.Store | None = None,
+    *,
+    accept: tuple[str, ...] | None = None,
+) -> ox.Store:
+    """Load RDF files into a pyoxigraph store (a new in-memory one unless given).
+
+    ``accept`` limits the formats (keys of ``hngraph.rdf.formats.FORMATS``), e.g. to those
+    ``read_graph`` reads, so that every validation engine takes the same files.
+    """
     store = ox.Store() if store is None else store
     for path in map(Path, paths):
-        fmt = _existing(path)
+        fmt = _existing(path, accept=accept)
         try:
             store.bulk_load(path=str(path), format=fmt.oxigraph)
         except (SyntaxError, OSError, ValueError) as error:

@@ -2,7 +2,7 @@
 
 - ``EmbeddedStore`` (default): pyoxigraph in memory, loaded from ``data/dataset/hngraph.ttl``;
 - ``RdflibStore``: rdflib's engine, the reference the others are compared with;
-- ``RemoteStore``: any SPARQL 1.1 endpoint (via SPARQLWrapper and ``hngraph.remote``).
+- ``RemoteStore``: any SPARQL 1.1 endpoint (via SPARQLWrapper and ``hngraph.store.http``).
 
 All return plain terms (``hngraph.store.terms``) normalised so that one query gives equal
 results on each. Backends are imported lazily: importing this package loads none of

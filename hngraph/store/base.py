@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 from hngraph.errors import HngraphError
@@ -81,3 +82,20 @@ class Store(ABC):
 def triple_key(triple: Triple) -> tuple[tuple[int, str, str, str], ...]:
     """Sort key of a triple."""
     return tuple(term_key(term) for term in triple)
+
+
+class LocalStore(Store):
+    """A backend that holds the data in this process, loaded from RDF files."""
+
+    def load(self, path: Path) -> None:
+        """Add one RDF file (format from its suffix, see ``hngraph.rdf.formats``)."""
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"{path}: no such dataset file (run `hngraph build` first?)")
+        try:
+            self._load(path)
+        except HngraphError as error:
+            raise StoreError(str(error)) from None
+
+    @abstractmethod
+    def _load(self, path: Path) -> None: ...

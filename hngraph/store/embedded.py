@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from hngraph.errors import HngraphError
 from hngraph.rdf import read
 from hngraph.rdf.convert import from_oxigraph
 from hngraph.rdf.terms import (
@@ -30,10 +29,10 @@ from hngraph.rdf.terms import (
     literal,
 )
 from hngraph.sparql.text import CheckedQuery, with_values
-from hngraph.store.base import Result, Store, StoreError
+from hngraph.store.base import LocalStore, Result, StoreError
 
 
-class EmbeddedStore(Store):
+class EmbeddedStore(LocalStore):
     """pyoxigraph in memory; the default graph is the union of all loaded graphs."""
 
     name = "embedded"
@@ -43,15 +42,8 @@ class EmbeddedStore(Store):
         for path in files:
             self.load(path)
 
-    def load(self, path: Path) -> None:
-        """Add one RDF file (format from its suffix: .ttl, .nt, .nq, .trig, .jsonld, .rdf, .owl)."""
-        path = Path(path)
-        if not path.is_file():
-            raise StoreError(f"{path}: no such dataset file (run `hngraph build` first?)")
-        try:
-            read.load_store([path], self._store)
-        except HngraphError as error:
-            raise StoreError(str(error)) from None
+    def _load(self, path: Path) -> None:
+        read.load_store([path], self._store)
 
     def __len__(self) -> int:
         return len(self._store)

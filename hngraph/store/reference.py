@@ -12,15 +12,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from hngraph.errors import HngraphError
 from hngraph.rdf.convert import from_rdflib, to_rdflib
 from hngraph.rdf.read import read_graph
 from hngraph.rdf.terms import Term, Triple
 from hngraph.sparql.text import CheckedQuery
-from hngraph.store.base import Result, Store, StoreError
+from hngraph.store.base import LocalStore, Result, StoreError
 
 
-class RdflibStore(Store):
+class RdflibStore(LocalStore):
     """rdflib in memory; quads from TriG / N-Quads files are merged into one graph."""
 
     name = "rdflib"
@@ -30,15 +29,8 @@ class RdflibStore(Store):
         for path in files:
             self.load(path)
 
-    def load(self, path: Path) -> None:
-        """Add one RDF file (Turtle, N-Triples, N-Quads, TriG or RDF/XML, by suffix)."""
-        path = Path(path)
-        if not path.is_file():
-            raise StoreError(f"{path}: no such dataset file (run `hngraph build` first?)")
-        try:
-            self._graph += read_graph(path)
-        except HngraphError as error:
-            raise StoreError(str(error)) from None
+    def _load(self, path: Path) -> None:
+        self._graph += read_graph(path)
 
     def _run(self, query: CheckedQuery, bindings: dict[str, Term]) -> object:
         init = {name: to_rdflib(term) for name, term in bindings.items()}

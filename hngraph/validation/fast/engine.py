@@ -2,21 +2,21 @@
 
 1. The data is bulk-loaded into pyoxigraph (seconds for a million triples, where rdflib takes
    minutes).
-2. ``hngraph.shaclscreen`` turns the shapes into SPARQL queries that return, for each shape, a
+2. ``screen`` turns the shapes into SPARQL queries that return, for each shape, a
    superset of the focus nodes pySHACL would report for it; they run in Rust.
 3. No suspect: the data conforms and the report is empty, as pySHACL's would be.
-4. Suspects: for each shape, ``hngraph.shaclreach`` extracts from the store every triple that
+4. Suspects: for each shape, ``reach`` extracts from the store every triple that
    validating its suspects can read. Batches of suspects are validated by pySHACL in a small
    in-memory store holding their extraction, each shape restricted to its own suspects
-   (``hngraph.validate.validate(..., focus=...)``), so every result is pySHACL's own; the task
+   (``hngraph.validation.validate(..., focus=...)``), so every result is pySHACL's own; the task
    number and department of each result are looked up in the big store.
 5. A shape whose reach cannot be analysed, or whose extraction passes ``EXTRACT_LIMIT`` triples,
    is validated by pySHACL on the big store, restricted to its suspects (correct, slower: some
    SPARQL constraints then cost time in proportion to the whole data). Shapes the screen does not
    know at all: pySHACL on everything, on the big store.
 
-``validate_fast(files, shapes, jobs=1) -> hngraph.validate.ValidationReport``, the result type of
-``hngraph.validate.validate``; ``stats`` (optional) receives timings and counts.
+``validate_fast(files, shapes, jobs=1) -> hngraph.validation.ValidationReport``, the result type of
+``hngraph.validation.validate``; ``stats`` (optional) receives timings and counts.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def validate_fast(
     jobs: int = 1,
     stats: dict | None = None,
 ) -> validation.ValidationReport:
-    """Validate RDF files (or a graph) like ``hngraph.validate.validate``, faster on big data."""
+    """Validate RDF files (or a graph) like ``hngraph.validation.validate``, faster on big data."""
     stats = stats if stats is not None else {}
     shapes_graph = shapes if shapes is not None else validation.load_shapes()
     started = time.perf_counter()
@@ -149,7 +149,7 @@ def load_store(data: Sequence[Path] | Graph) -> ox.Store:
         store = ox.Store()
         store.bulk_load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
         return store
-    return read.load_store(data)
+    return read.load_store(data, accept=read.RDFLIB_FORMATS)
 
 
 def subclasses(store: ox.Store, cls: object) -> set:
