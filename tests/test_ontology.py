@@ -30,6 +30,10 @@ SCHEMES = {
     "organisation-kind": {
         "party-committee-department",
         "provincial-government-department",
+        "provincial-constituent-department",
+        "provincial-special-body",
+        "provincial-directly-affiliated-body",
+        "provincial-department-managed-body",
         "central-agency-in-hunan",
         "local-government-collective",
         "prefecture-government",

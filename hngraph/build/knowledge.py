@@ -41,6 +41,9 @@ SCHEME_FILES = (
 )
 LINEAGE_FILE = "lineage.ttl"
 YEAR_PATTERN = re.compile(r"^[0-9]{4}$")
+# An evidence phrase is a complete constituent: it neither ends nor begins inside one
+# (the same rule as hnsk:EvidenceCompleteShape).
+COMPLETE_PATTERN = re.compile(r"^[^、，；：的和与及].*[^、，；：的和与及之或并对把将向]$", re.S)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONCEPT_PREFIX = str(HNID["concept/"])
 FRAMEWORK_SCHEMES = frozenset({"national-vet-reform-plan"})
@@ -118,6 +121,7 @@ class Concept:
     iri: URIRef
     label_zh: str
     label_en: str
+    keywords: tuple[str, ...] = ()  # skos:hiddenLabel @zh of it and its narrower concepts
 
 
 @dataclass(frozen=True)
@@ -266,11 +270,27 @@ def _judgement(
             line=row.line,
             task=row.task,
         )
+    if not COMPLETE_PATTERN.match(row.evidence):
+        raise KnowledgeError(
+            f"evidence {row.evidence!r} begins or ends inside a constituent (on a function word "
+            "or on 、，；：): quote a complete phrase",
+            path=row.path,
+            line=row.line,
+            task=row.task,
+        )
     if kind.scheme is None:
         value, slug, value_zh, value_en = _year(row)
     else:
         concept, slug = _concept(kind, row, concepts)
         value, value_zh, value_en = concept.iri, concept.label_zh, concept.label_en
+        if concept.keywords and not any(word in row.evidence for word in concept.keywords):
+            raise KnowledgeError(
+                f"evidence {row.evidence!r} contains none of the words that carry the judgement "
+                f"{row.value!r} ({'、'.join(concept.keywords)})",
+                path=row.path,
+                line=row.line,
+                task=row.task,
+            )
     node = URIRef(f"{target}/{kind.segment}/{slug}")
     if (kind.file, node) in seen:
         raise KnowledgeError(
@@ -385,8 +405,12 @@ def load_concepts(root: Path) -> dict[str, dict[str, Concept]]:
             raise RegistryError(f"concept <{concept}> is not under {prefix}")
         slug = str(concept)[len(prefix) :]
         labels = {lit.language: str(lit) for lit in vocabulary.objects(concept, SKOS.prefLabel)}
+        carriers = [concept, *vocabulary.subjects(SKOS.broader, concept)]
+        keywords = sorted(
+            {str(w) for c in carriers for w in vocabulary.objects(c, SKOS.hiddenLabel)}
+        )
         result.setdefault(scheme_name, {})[slug] = Concept(
-            URIRef(concept), labels.get("zh", slug), labels.get("en", slug)
+            URIRef(concept), labels.get("zh", slug), labels.get("en", slug), tuple(keywords)
         )
     return result
 

@@ -117,12 +117,12 @@ def test_every_measure_has_an_action_type(graph: Graph, task_list: TaskList) -> 
 def test_judgement_counts(graph: Graph) -> None:
     counts = {kind.file: len(set(graph.subjects(RDF.type, kind.judgement))) for kind in KINDS}
     assert counts == {
-        "areas.tsv": 59,
+        "areas.tsv": 67,
         "initiatives.tsv": 25,
-        "actions.tsv": 98,
+        "actions.tsv": 99,
         "deliverables.tsv": 38,
         "levels.tsv": 29,
-        "framework-links.tsv": 26,
+        "framework-links.tsv": 34,
         "target-years.tsv": 1,
     }
 
@@ -246,12 +246,12 @@ def test_scheme_sizes(vocabulary: Graph) -> None:
     def count(cls: URIRef) -> int:
         return len(set(vocabulary.subjects(RDF.type, cls)))
 
-    assert count(HN.PolicyArea) == 30
-    assert count(HN.ActionType) == 40
+    assert count(HN.PolicyArea) == 31  # 18 themes, 13 narrower
+    assert count(HN.ActionType) == 41
     assert count(HN.DeliverableType) == 10
-    assert count(HN.EducationLevel) == 11
+    assert count(HN.EducationLevel) == 12
     assert count(HN.InitiativeKind) == 6
-    assert count(HN.FrameworkComponent) == 27  # 7 parts + 20 measures, numbers only
+    assert count(HN.FrameworkComponent) == 7  # the parts; measures are not modelled
 
 
 def test_education_levels_link_only_to_isced_levels_with_notes(vocabulary: Graph) -> None:
@@ -346,7 +346,7 @@ BAD_ROWS = {
     ),
     "duplicate": (
         "areas.tsv",
-        "hunan-vet-reform\t7\t\thigher-vocational-education\t专科高职院校\t",
+        "hunan-vet-reform\t7\t1\tstandards-and-quality\t出台专科高职院校教学条件建设标准\t",
         7,
         "duplicate judgement",
     ),
@@ -367,6 +367,24 @@ BAD_ROWS = {
         "hunan-vet-reform\tseven\t\tfunding\t经费\t",
         None,
         "task number 'seven' is not a positive integer",
+    ),
+    "evidence-ends-on-a-function-word": (
+        "areas.tsv",
+        "hunan-vet-reform\t19\t2\tschool-enterprise-cooperation\t开展校企合作的\t",
+        19,
+        "ends inside a constituent",
+    ),
+    "evidence-begins-inside-a-list": (
+        "deliverables.tsv",
+        "hunan-vet-reform\t15\t1\tscheme\t、企业建设方案\t",
+        15,
+        "ends inside a constituent",
+    ),
+    "evidence-without-the-words-of-the-judgement": (
+        "actions.tsv",
+        "hunan-vet-reform\t7\t2\tissue\t专科高职院校适应社会需求能力评估办法\t",
+        7,
+        "contains none of the words that carry the judgement 'issue' (出台)",
     ),
     "missing-column": (
         "areas.tsv",
@@ -417,7 +435,7 @@ def test_rows_of_lists_not_being_built_are_skipped(project: Path, task_list: Tas
 
 # ---------------------------------------------------------------------------------------------
 # Shapes: every invalid fixture fails exactly as expected, on pySHACL directly and through
-# hngraph.validate (Oxigraph engine); valid data conforms.
+# hngraph.validation (Oxigraph engine); valid data conforms.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -472,7 +490,7 @@ def _via_project_validator(data: Graph) -> Graph:
 
 
 def test_fixture_counts() -> None:
-    assert len(INVALID) == 20
+    assert len(INVALID) == 22
     assert len(VALID) == 1
     expected = sorted(p.name for p in (FIXTURES / "invalid").glob("*.expected.json"))
     assert expected == sorted(p.stem + ".expected.json" for p in INVALID)
@@ -556,3 +574,13 @@ def test_every_shape_explains_itself_in_both_languages() -> None:
         for prop in props:
             langs = sorted(o.language for o in shapes.objects(node, prop))
             assert langs == ["en", "zh"], (node, prop)
+
+
+def test_every_concept_judged_carries_the_words_of_its_judgement(vocabulary: Graph) -> None:
+    """The evidence keyword rule covers every kind judged by a concept except initiatives and
+    framework parts (their evidence is the name itself, or a heading-level judgement)."""
+    for cls in (HN.PolicyArea, HN.ActionType, HN.DeliverableType, HN.EducationLevel):
+        for concept in vocabulary.subjects(RDF.type, cls):
+            carriers = [concept, *vocabulary.subjects(SKOS.broader, concept)]
+            words = [w for c in carriers for w in vocabulary.objects(c, SKOS.hiddenLabel)]
+            assert words and all(w.language == "zh" for w in words), concept

@@ -27,6 +27,10 @@ KIND_BASE = "https://w3id.org/hngraph/id/concept/organisation-kind/"
 KINDS = {
     "party-committee-department",
     "provincial-government-department",
+    "provincial-constituent-department",
+    "provincial-special-body",
+    "provincial-directly-affiliated-body",
+    "provincial-department-managed-body",
     "central-agency-in-hunan",
     "local-government-collective",
     "prefecture-government",

@@ -859,7 +859,7 @@ def _components(world: World) -> list[str]:
 
     def key(component: str) -> tuple[int, int, str]:
         (notation,) = world.objects(component, str(SKOS.notation))
-        return (0 if "/part-" in component else 1, int(notation), component)
+        return (0 if "/part-" in component else 1, int(notation[1:]), component)
 
     return sorted(found, key=key)
 

@@ -1,4 +1,4 @@
-"""``hngraph.validate`` and ``hngraph validate``: results, renderers, exit codes, errors."""
+"""``hngraph.validation`` and ``hngraph validate``: results, renderers, exit codes, errors."""
 
 from __future__ import annotations
 
