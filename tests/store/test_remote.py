@@ -39,6 +39,7 @@ class Misbehaving(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     hits: ClassVar[Counter[str]] = Counter()
+    seen: ClassVar[dict[str, list[tuple[str, dict[str, str], bytes, int]]]] = {}
     stop = threading.Event()
 
     def log_message(self, *args: object) -> None:  # keep test output clean
@@ -52,10 +53,17 @@ class Misbehaving(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         path = self.path.split("?")[0]
         Misbehaving.hits[path] += 1
+        Misbehaving.seen.setdefault(path, []).append(
+            (
+                self.command,
+                {k.lower(): v for k, v in self.headers.items()},
+                body,
+                self.client_address[1],
+            )
+        )
         parts = path.strip("/").split("/")
         handler = getattr(self, "case_" + parts[0].replace("-", "_"), None)
         if handler is None:
@@ -153,6 +161,14 @@ class Misbehaving(BaseHTTPRequestHandler):
             "application/n-triples",
         )
 
+    def case_echo(self, form: str, _token: str) -> None:
+        if form == "ask":
+            self.reply(200, b'{"head": {}, "boolean": true}', "application/sparql-results+json")
+        elif form == "graph":
+            self.case_graph()
+        else:
+            self.case_ok()
+
     def case_created(self) -> None:
         self.reply(201, b"")
 
@@ -231,6 +247,7 @@ def test_retry_after_beyond_the_limits_fails_now(bad_server: str) -> None:
 
 def test_retry_after_parsing() -> None:
     assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds(" 3 ") == 3.0
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("soon") is None
     assert 0 <= retry_after_seconds(formatdate(time.time() + 2, usegmt=True)) <= 2.5  # type: ignore[operator]
@@ -327,3 +344,49 @@ def test_cli_prints_the_error_and_exits_2(
     assert code == 2
     assert captured.out == "", "nothing printed as a result"
     assert captured.err.startswith("hngraph query: error: http://127.0.0.1:")
+
+
+def _sent(path: str) -> list[tuple[str, dict[str, str], bytes, int]]:
+    return Misbehaving.seen[path]
+
+
+def test_select_and_ask_ask_for_json_graphs_for_n_triples(bad_server: str) -> None:
+    """SECURITY-CHECKS 13: JSON results for SELECT/ASK, N-Triples/Turtle for graphs."""
+    import urllib.parse
+
+    paths = {form: f"/echo/{form}/{token()}" for form in ("select", "ask", "graph")}
+    RemoteStore(bad_server + paths["select"], FAST).select(SELECT)
+    assert RemoteStore(bad_server + paths["ask"], FAST).ask("ASK { ?s ?p ?o }") is True
+    RemoteStore(bad_server + paths["graph"], FAST).construct(CONSTRUCT)
+    for form, path in paths.items():
+        ((method, headers, body, _),) = _sent(path)
+        assert method == "POST"
+        assert headers["content-type"] == "application/x-www-form-urlencoded"
+        assert list(urllib.parse.parse_qs(body.decode("ascii"))) == ["query"]
+        accept = headers["accept"]
+        assert "ld+json" not in accept and "rdf+xml" not in accept
+        if form == "graph":
+            assert accept.startswith("application/n-triples") and "text/turtle" in accept
+        else:
+            assert accept.startswith("application/sparql-results+json")
+
+
+def test_a_query_whose_comments_name_an_update_is_sent_as_a_query(bad_server: str) -> None:
+    """SPARQLWrapper's own guess would read ADD in the second comment line and send update=."""
+    path = f"/echo/select/{token()}"
+    text = "# one\n# then add the tasks\n" + SELECT
+    RemoteStore(bad_server + path, FAST).select(text)
+    ((_, _, body, _),) = _sent(path)
+    assert body.startswith(b"query=")
+
+
+def test_one_client_keeps_its_connection(bad_server: str) -> None:
+    path = f"/echo/select/{token()}"
+    store = RemoteStore(bad_server + path, FAST)
+    for _ in range(5):
+        store.select(SELECT)
+    assert len({port for *_, port in _sent(path)}) == 1, "urllib3's pool reuses the connection"
+
+
+def test_a_bad_retry_after_falls_back_to_backoff(bad_server: str) -> None:
+    assert select(f"{bad_server}/flaky/503/soon/{token()}").rows
