@@ -9,8 +9,9 @@ Who does what:
   only, waiting as ``Retry-After`` says (seconds or an HTTP date) or with exponential backoff;
   ``Timeout`` bounds the connection and each read; ``enforce_content_length`` and its chunked
   reader raise on a body cut short, so a partial result never reaches a caller.
-- **This module** keeps what neither library has: the overall deadline of a call (retries
-  and waits included; each read of the body is bounded by what is left of the attempt), the
+- **This module** keeps what neither library has: the overall deadline of a call, retries and
+  waits included (each attempt's urllib3 ``Timeout`` is cut to what is left of the deadline
+  when urllib3 starts it, and each read of the body to what is left of the attempt), the
   refusal of a ``Retry-After`` beyond ``Policy.max_retry_after`` or the deadline (urllib3
   would sleep it out), the body size cap, the framing rule for graphs, and the mapping of
   every failure, by exception type and status, to one :class:`RemoteError`.
@@ -148,6 +149,21 @@ def _retry(url: str, policy: Policy, deadline: float) -> urllib3.util.Retry:
     )
 
 
+def _timeout(seconds: float, deadline: float) -> urllib3.Timeout:
+    """urllib3's ``Timeout`` of ``seconds`` per connect and per read, cut to what is left of
+    ``deadline`` (monotonic) each time urllib3 starts an attempt (it clones the timeout)."""
+    from urllib3 import Timeout
+
+    class DeadlineTimeout(Timeout):
+        """A ``Timeout`` whose copies never outlast the deadline."""
+
+        def clone(self) -> Timeout:
+            left = max(min(seconds, deadline - time.monotonic()), 0.001)
+            return Timeout(connect=left, read=left)
+
+    return DeadlineTimeout(connect=seconds, read=seconds)
+
+
 class Transport:
     """One urllib3 connection pool and the policy of every call made through it."""
 
@@ -183,7 +199,7 @@ class Transport:
                 body=body,
                 headers=headers,
                 retries=_retry(self.url, policy, deadline),
-                timeout=urllib3.Timeout(connect=seconds, read=seconds),
+                timeout=_timeout(seconds, deadline),
                 preload_content=False,
                 enforce_content_length=True,
             )
@@ -194,7 +210,7 @@ class Transport:
             data = self._read(response, until, deadline)
         finally:
             response.release_conn()
-        if response.status >= 400:
+        if response.status >= 300:  # a redirect urllib3 did not follow (more than 3) too
             note = ""
             if response.status in RETRIED:
                 attempts = len(response.retries.history) + 1 if response.retries else 1

@@ -95,6 +95,12 @@ class Misbehaving(BaseHTTPRequestHandler):
         else:
             self.case_ok()
 
+    def case_busy_then_stall(self, retry_after: str, _token: str) -> None:
+        if Misbehaving.hits[self.path.split("?")[0]] == 1:
+            self.reply(429, b"busy", Retry_After=retry_after)
+        else:
+            self.case_stall()
+
     def case_stall(self) -> None:
         Misbehaving.stop.wait(10)
 
@@ -268,6 +274,19 @@ def test_a_trickling_server_hits_the_deadline(bad_server: str) -> None:
         select(f"{bad_server}/trickle", Policy(timeout=5, deadline=1.0, retries=0))
     assert caught.value.kind in ("timeout", "deadline")
     assert time.monotonic() - started < 2.0, "each read was short, but the whole call is bounded"
+
+
+def test_a_retry_does_not_outlast_the_deadline(bad_server: str) -> None:
+    """The retry after 2 s starts with 1 s of the 3 s deadline left: it may wait only that
+    long (not the 3 s that one attempt could take), so the call ends at 3 s, not 5 s."""
+    started = time.monotonic()
+    with pytest.raises(RemoteError) as caught:
+        select(
+            f"{bad_server}/busy-then-stall/2/{token()}",
+            Policy(timeout=30, deadline=3.0, retries=2, max_retry_after=5),
+        )
+    assert caught.value.kind == "deadline"
+    assert time.monotonic() - started < 4.2
 
 
 @pytest.mark.parametrize("case", ["truncated", "truncated-chunked"])
