@@ -36,9 +36,9 @@ bound as RDF terms, never pasted into the text. grlc, which pastes values into t
 parameter by its first word: where that differs (`task_number` is `task` in grlc's API) the
 parameter's line below says so. The queries stay valid SPARQL after grlc's substitution.
 
-Every name or label comes in Chinese and English: `name_zh` is followed by `name_en` (both
-`skos:prefLabel`, from the registry and the concept schemes). Verbatim texts (`text_zh`) and list
-titles (`title_zh`, given in Chinese only by the source) have no English column.
+Every name, label or title comes in Chinese and English: `name_zh` is followed by `name_en`
+(`skos:prefLabel` of the registry and the concept schemes; a list's English title is an unofficial
+translation). Verbatim texts (`text_zh`) have no English column here (see `task-detail`).
 
 A task number names a task only within its task list, so every query that shows task numbers
 also shows the `list` (the task list's IRI), orders its rows by list first, and takes an optional

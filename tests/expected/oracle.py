@@ -10,6 +10,7 @@ the rows, in the documented order, as plain terms (so datatypes and languages ar
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -690,6 +691,15 @@ def department_count_distribution(world: World, params: dict[str, str]) -> list[
     return [(integer(n), integer(counts[n])) for n in sorted(counts)]
 
 
+def _english_title(task_list: TaskList) -> Term | None:
+    """``title_en`` of the JSON file beside the source (``data/source/README.md``)."""
+    beside = task_list.source.with_suffix(".json")
+    if not beside.exists():
+        return None
+    title = json.loads(beside.read_text(encoding="utf-8")).get("title_en")
+    return en(title) if title else None
+
+
 def list_summary(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
     for task_list in sorted(world.lists, key=lambda t: t.slug):
@@ -698,6 +708,7 @@ def list_summary(world: World, params: dict[str, str]) -> list[Row]:
             (
                 iri(f"{ID}list/{task_list.slug}"),
                 zh(task_list.title),
+                _english_title(task_list),
                 integer(len(task_list.tasks)),
                 integer(sum(len(t.measures) for t in task_list.tasks)),
                 integer(len({x.org for x in mine})),
