@@ -164,6 +164,20 @@ def _timeout(seconds: float, deadline: float) -> urllib3.Timeout:
     return DeadlineTimeout(connect=seconds, read=seconds)
 
 
+def _pool_for(url: str) -> urllib3.PoolManager:
+    """A urllib3 pool for ``url``, through the proxy that ``http_proxy``/``https_proxy`` name
+    unless ``no_proxy`` exempts the host: what urllib, and so SPARQLWrapper, would do."""
+    import urllib.request
+
+    import urllib3
+
+    parts = urllib.parse.urlsplit(url)
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if proxy and not urllib.request.proxy_bypass(parts.netloc):
+        return urllib3.ProxyManager(proxy, num_pools=4, maxsize=4)
+    return urllib3.PoolManager(num_pools=4, maxsize=4)
+
+
 class Transport:
     """One urllib3 connection pool and the policy of every call made through it."""
 
@@ -187,7 +201,7 @@ class Transport:
         import urllib3
 
         if self._pool is None:
-            self._pool = urllib3.PoolManager(num_pools=4, maxsize=4)
+            self._pool = _pool_for(self.url)
         policy = self.policy
         started = time.monotonic()
         deadline = started + policy.deadline

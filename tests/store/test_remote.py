@@ -6,8 +6,10 @@ A small misbehaving HTTP server (``http.server`` in a thread, loopback only) pla
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -39,7 +41,7 @@ class Misbehaving(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     hits: ClassVar[Counter[str]] = Counter()
-    seen: ClassVar[dict[str, list[tuple[str, dict[str, str], bytes, int]]]] = {}
+    seen: ClassVar[dict[str, list[tuple[str, dict[str, str], bytes, int, str]]]] = {}
     stop = threading.Event()
 
     def log_message(self, *args: object) -> None:  # keep test output clean
@@ -54,7 +56,7 @@ class Misbehaving(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        path = self.path.split("?")[0]
+        path = urllib.parse.urlsplit(self.path).path  # also the absolute form a proxy gets
         Misbehaving.hits[path] += 1
         Misbehaving.seen.setdefault(path, []).append(
             (
@@ -62,6 +64,7 @@ class Misbehaving(BaseHTTPRequestHandler):
                 {k.lower(): v for k, v in self.headers.items()},
                 body,
                 self.client_address[1],
+                self.path,
             )
         )
         parts = path.strip("/").split("/")
@@ -87,7 +90,7 @@ class Misbehaving(BaseHTTPRequestHandler):
         self.reply(int(code), f"boom {code}".encode(), Retry_After=retry_after)
 
     def case_flaky(self, code: str, retry_after: str, _token: str) -> None:
-        if Misbehaving.hits[self.path.split("?")[0]] == 1:
+        if Misbehaving.hits[urllib.parse.urlsplit(self.path).path] == 1:
             value = (
                 retry_after if retry_after != "date" else formatdate(time.time() + 1, usegmt=True)
             )
@@ -96,7 +99,7 @@ class Misbehaving(BaseHTTPRequestHandler):
             self.case_ok()
 
     def case_busy_then_stall(self, retry_after: str, _token: str) -> None:
-        if Misbehaving.hits[self.path.split("?")[0]] == 1:
+        if Misbehaving.hits[urllib.parse.urlsplit(self.path).path] == 1:
             self.reply(429, b"busy", Retry_After=retry_after)
         else:
             self.case_stall()
@@ -321,8 +324,6 @@ def test_graph_results_are_parsed(bad_server: str) -> None:
 
 
 def test_connection_refused() -> None:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -365,7 +366,7 @@ def test_cli_prints_the_error_and_exits_2(
     assert captured.err.startswith("hngraph query: error: http://127.0.0.1:")
 
 
-def _sent(path: str) -> list[tuple[str, dict[str, str], bytes, int]]:
+def _sent(path: str) -> list[tuple[str, dict[str, str], bytes, int, str]]:
     return Misbehaving.seen[path]
 
 
@@ -378,7 +379,7 @@ def test_select_and_ask_ask_for_json_graphs_for_n_triples(bad_server: str) -> No
     assert RemoteStore(bad_server + paths["ask"], FAST).ask("ASK { ?s ?p ?o }") is True
     RemoteStore(bad_server + paths["graph"], FAST).construct(CONSTRUCT)
     for form, path in paths.items():
-        ((method, headers, body, _),) = _sent(path)
+        ((method, headers, body, *_),) = _sent(path)
         assert method == "POST"
         assert headers["content-type"] == "application/x-www-form-urlencoded"
         assert list(urllib.parse.parse_qs(body.decode("ascii"))) == ["query"]
@@ -395,7 +396,7 @@ def test_a_query_whose_comments_name_an_update_is_sent_as_a_query(bad_server: st
     path = f"/echo/select/{token()}"
     text = "# one\n# then add the tasks\n" + SELECT
     RemoteStore(bad_server + path, FAST).select(text)
-    ((_, _, body, _),) = _sent(path)
+    ((_, _, body, *_),) = _sent(path)
     assert body.startswith(b"query=")
 
 
@@ -404,8 +405,32 @@ def test_one_client_keeps_its_connection(bad_server: str) -> None:
     store = RemoteStore(bad_server + path, FAST)
     for _ in range(5):
         store.select(SELECT)
-    assert len({port for *_, port in _sent(path)}) == 1, "urllib3's pool reuses the connection"
+    assert len({sent[3] for sent in _sent(path)}) == 1, "urllib3's pool reuses the connection"
 
 
 def test_a_bad_retry_after_falls_back_to_backoff(bad_server: str) -> None:
     assert select(f"{bad_server}/flaky/503/soon/{token()}").rows
+
+
+def test_the_proxy_of_the_environment_is_used(
+    bad_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As urllib (and so SPARQLWrapper) would: http_proxy names the proxy, no_proxy exempts.
+    The endpoint is localhost:9, where nothing answers: only the proxy can."""
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", bad_server)  # the stub plays the proxy
+    path = f"/echo/select/{token()}"
+    assert select("http://localhost:9" + path).rows
+    ((*_, target),) = _sent(path)
+    assert target == "http://localhost:9" + path, "sent to the proxy, absolute form"
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{dead}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    path = f"/echo/select/{token()}"
+    assert select(bad_server + path).rows
+    ((*_, target),) = _sent(path)
+    assert target == path, "no_proxy: straight to the endpoint"
