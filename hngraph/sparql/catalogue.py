@@ -1,9 +1,13 @@
-"""The query catalogue: ``queries/*.rq``, each documented by a grlc-style ``#+`` header.
+"""The query catalogue: ``queries/*.rq``, each documented by a grlc ``#+`` header.
 
-Header (comment lines, so each file stays valid SPARQL)::
+The header is YAML on comment lines (so each file stays valid SPARQL), read exactly as grlc
+reads it: ``#`` and ``+`` are stripped from the left of every line that starts with ``#+``
+and the block goes to PyYAML's safe loader. Quote a value that holds ``: `` or `` #``, or
+that YAML would read as a number, date or boolean (``"7"``)::
 
-    #+ summary: one line
-    #+ description: a paragraph; indented #+ lines continue it
+    #+ summary: "Tasks of one department: its role in each"
+    #+ description: >-
+    #+   a paragraph, folded: continuation lines are indented
     #+ tags:
     #+   - departments
     #+ params:
@@ -13,17 +17,25 @@ Header (comment lines, so each file stays valid SPARQL)::
     #+ columns:
     #+   - department: the organisation (IRI)
 
+grlc reads ``summary``, ``description`` and ``tags`` and ignores the other keys; ``params``,
+``examples`` and ``columns`` are this catalogue's. A key given twice is an error here.
+
 Parameters are the query's BASIL variables ``?_name_type``: ``?_department_iri`` is the
 parameter ``department`` holding an IRI. Types: ``iri``, ``integer``, ``decimal``,
 ``boolean``, ``date``, ``literal`` (a plain string), or a language tag (``zh``, ``en``) for
 a tagged string. Values are checked here, before any query text is built, and bound as
-RDF terms by the store (never pasted into the text).
+RDF terms by the store (never pasted into the text). grlc names a parameter by the first
+word only (``?_task_number_integer`` is ``task`` in grlc's API, ``task_number`` here; see
+``grlc_name``); two parameters of one query must not share that word.
 
 A BASIL variable with two underscores, ``?__list_iri``, is an optional parameter: when it is
 given it is bound like any other; when it is omitted the variable stays unbound, so a triple
 pattern that uses it matches any value (``?task hn:taskList ?__list_iri`` then means "in any
 list"). Use optional parameters only in triple patterns (and ``BIND``/projections copying
-them): in a ``FILTER`` an unbound variable is an error, not a wildcard.
+them): in a ``FILTER`` an unbound variable is an error, not a wildcard. grlc pastes a given
+value into the text, so a parameter never stands bare where a value cannot: after ``AS`` or
+``VALUES``, or as a projected variable or an ``ORDER BY``/``GROUP BY`` condition (write
+``ORDER BY STR(?__list_iri)``); the loader refuses that.
 """
 
 from __future__ import annotations
@@ -200,38 +212,41 @@ def load_query(path: Path) -> CatalogueQuery:
     """Read and check one catalogue file."""
     text = path.read_text(encoding="utf-8")
     try:
-        header = parse_header(text)
+        header, lines = read_header(text)
         checked = check(text)
     except HngraphError as error:
         raise CatalogueError(f"{path.name}: {error}") from None
     missing = [key for key in REQUIRED_KEYS if not header.get(key)]
     if missing:
-        raise CatalogueError(f"{path.name}: the #+ header lacks {', '.join(missing)}")
-    parameters = _parameters(path, text, header)
-    columns = tuple(Column(name, desc) for name, desc in _pairs(path, header, "columns"))
+        where = f" (line {min(lines.values())})" if lines else ""
+        raise CatalogueError(f"{path.name}: the #+ header{where} lacks {', '.join(missing)}")
+    fields = _Fields(path, header, lines)
+    parameters = _parameters(path, text, fields)
+    columns = tuple(Column(name, desc) for name, desc in fields.pairs("columns"))
     if checked.form == "SELECT":
         projected = projection(text)
         if projected and projected != [column.name for column in columns]:
             raise CatalogueError(
-                f"{path.name}: #+ columns {[c.name for c in columns]} do not match "
-                f"the SELECT clause {projected}"
+                f"{path.name}: line {lines['columns']}: #+ columns "
+                f"{[c.name for c in columns]} do not match the SELECT clause {projected}"
             )
+    _check_text_substitution(path, checked.text, parameters)
     return CatalogueQuery(
         name=path.stem,
         path=path,
         text=text,
-        summary=_scalar(path, header, "summary"),
-        description=_scalar(path, header, "description"),
-        tags=tuple(_list(path, header, "tags")),
+        summary=fields.scalar("summary"),
+        description=fields.scalar("description"),
+        tags=tuple(fields.strings("tags")),
         parameters=parameters,
         columns=columns,
         form=checked.form,
     )
 
 
-def _parameters(path: Path, text: str, header: dict[str, object]) -> tuple[Parameter, ...]:
-    described = dict(_pairs(path, header, "params")) if header.get("params") else {}
-    examples = dict(_pairs(path, header, "examples")) if header.get("examples") else {}
+def _parameters(path: Path, text: str, fields: _Fields) -> tuple[Parameter, ...]:
+    described = dict(fields.pairs("params")) if fields.header.get("params") else {}
+    examples = dict(fields.pairs("examples")) if fields.header.get("examples") else {}
     found: list[Parameter] = []
     nested = subquery_variables(text)
     for variable in variables(text):
@@ -271,6 +286,62 @@ def _parameters(path: Path, text: str, header: dict[str, object]) -> tuple[Param
     return tuple(sorted(found, key=lambda parameter: parameter.optional))  # required first
 
 
+def grlc_name(variable: str) -> str:
+    """The API parameter name grlc derives from a BASIL variable: the letters and digits after
+    the leading underscores, up to the next underscore (``_task_number_integer`` → ``task``)."""
+    match = re.match(r"_{1,2}([a-zA-Z0-9]+)", variable)
+    return match.group(1) if match else variable
+
+
+# Where grlc's text substitution (``?_x_iri`` → ``<value>``) would not give SPARQL: a bare
+# variable after AS or VALUES, or as a bare condition in the projection, ORDER BY or GROUP BY.
+_BARE_ONLY = {"SELECT": "SELECT", "ORDER": "ORDER BY", "GROUP": "GROUP BY"}
+
+
+def _check_text_substitution(path: Path, text: str, parameters: tuple[Parameter, ...]) -> None:
+    """Refuse a parameter where grlc, which pastes the value into the text, breaks the query.
+
+    Each store binds parameters as terms, so the query runs here either way; the rule keeps
+    the folder servable by grlc unchanged. ``ORDER BY ?__list_iri`` would become
+    ``ORDER BY <iri>``, which is not SPARQL; ``ORDER BY STR(?__list_iri)`` stays valid.
+    """
+    if not parameters:
+        return
+    names = {parameter.variable for parameter in parameters}
+    seen: dict[str, str] = {}
+    for parameter in parameters:
+        other = seen.setdefault(grlc_name(parameter.variable), parameter.name)
+        if other != parameter.name:
+            raise CatalogueError(
+                f"{path.name}: parameters {other} and {parameter.name} would both be named "
+                f"{grlc_name(parameter.variable)!r} by grlc"
+            )
+    clause, depth, previous = "", 0, ""
+    for token in tokens(text):
+        if token.kind in ("space", "comment"):
+            continue
+        word = token.text.upper() if token.kind == "word" else ""
+        if word in _BARE_ONLY or word in ("WHERE", "HAVING", "LIMIT", "OFFSET", "VALUES"):
+            clause = word
+        elif token.text == "{" and clause == "SELECT":
+            clause = "WHERE"
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif token.kind == "var" and token.text[1:] in names:
+            bare = clause in _BARE_ONLY and depth == 0
+            if bare or previous in ("AS", "VALUES"):
+                place = previous if previous in ("AS", "VALUES") else _BARE_ONLY[clause]
+                raise CatalogueError(
+                    f"{path.name}: line {text.count(chr(10), 0, token.start) + 1}: "
+                    f"{token.text} after {place} would become a bare value when grlc pastes it "
+                    f"into the text, which is not SPARQL; write STR({token.text}) or "
+                    f"({token.text}) there"
+                )
+        previous = word
+
+
 def projection(text: str) -> list[str]:
     """Names of the variables a SELECT query projects (empty for ``SELECT *``)."""
     names: list[str] = []
@@ -296,53 +367,112 @@ def projection(text: str) -> list[str]:
     return names
 
 
+def header_lines(text: str) -> tuple[str, list[int]]:
+    """The ``#+`` block as grlc reads it (``#`` and ``+`` stripped from the left of each line
+    that starts with ``#+``) and the file line number of each of its lines."""
+    rows = text.split("\n")
+    numbers = [number for number, row in enumerate(rows, start=1) if row.startswith("#+")]
+    return "\n".join(rows[number - 1].lstrip("#+") for number in numbers), numbers
+
+
 def parse_header(text: str) -> dict[str, object]:
-    """The ``#+`` header as key → scalar string or list (of strings or one-key dicts)."""
-    header: dict[str, object] = {}
-    key: str | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.startswith("#+"):
-            continue
-        line = raw[2:]
-        stripped = line.strip()
-        if not stripped:
-            continue
-        item = re.fullmatch(r"\s+-\s+(.*)", line)
-        top = re.fullmatch(r" ([a-z_]+):\s*(.*)", line)
-        if top:
-            key, value = top.group(1), top.group(2).strip()
-            if key in header:
-                raise CatalogueError(f"line {number}: #+ {key} appears twice")
-            header[key] = value if value else []
-        elif item and key is not None and isinstance(header[key], list):
-            entry = item.group(1).strip()
-            pair = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*):\s+(.*)", entry)
-            header[key].append({pair.group(1): pair.group(2).strip()} if pair else entry)  # type: ignore[union-attr]
-        elif key is not None and isinstance(header[key], str) and line.startswith("   "):
-            header[key] = f"{header[key]} {stripped}"
-        else:
-            raise CatalogueError(f"line {number}: cannot read the #+ header line {raw!r}")
-    return header
+    """The ``#+`` header, read as YAML exactly as grlc reads it (``yaml.safe_load``)."""
+    return read_header(text)[0]
 
 
-def _scalar(path: Path, header: dict[str, object], key: str) -> str:
-    value = header.get(key)
-    if not isinstance(value, str):
-        raise CatalogueError(f"{path.name}: #+ {key} must be one line of text")
-    return value
+def read_header(text: str) -> tuple[dict[str, object], dict[str, int]]:
+    """The ``#+`` header as YAML, and the file line of each top-level key.
+
+    Stricter than grlc in one way: a key given twice is an error (YAML keeps the last one
+    silently). Errors name the line of the file.
+    """
+    import yaml
+
+    block, numbers = header_lines(text)
+
+    def line_of(mark: yaml.Mark | None) -> int:
+        if not numbers:
+            return 1
+        return numbers[min(mark.line, len(numbers) - 1) if mark is not None else 0]
+
+    # libyaml's parser when PyYAML has it (10× faster; same YAML 1.1, and a test checks every
+    # header reads the same with grlc's pure-Python ``yaml.safe_load``).
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        """PyYAML's safe loader, refusing a key given twice in one mapping."""
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if key in seen:
+                    raise CatalogueError(
+                        f"line {line_of(key_node.start_mark)}: #+ {key} appears twice"
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    loader = Loader(block)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise CatalogueError(
+            f"line {line_of(mark)}: the #+ header is not valid YAML "
+            f"({error.problem or error.context}); quote a value that holds ': ' or ' #', "
+            "or starts with a character YAML reserves"
+        ) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise CatalogueError(f"line {line_of(None)}: the #+ header must be 'key: value' lines")
+    lines = {str(key.value): line_of(key.start_mark) for key, _ in node.value}
+    return data, lines
 
 
-def _list(path: Path, header: dict[str, object], key: str) -> list[str]:
-    value = header.get(key)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise CatalogueError(f"{path.name}: #+ {key} must be a list of '- item' lines")
-    return value
+class _Fields(NamedTuple):
+    """Typed access to the header's fields; errors name the file and the key's line."""
 
+    path: Path
+    header: dict[str, object]
+    lines: dict[str, int]
 
-def _pairs(path: Path, header: dict[str, object], key: str) -> list[tuple[str, str]]:
-    value = header.get(key)
-    if not isinstance(value, list) or not all(
-        isinstance(item, dict) and len(item) == 1 for item in value
-    ):
-        raise CatalogueError(f"{path.name}: #+ {key} must be a list of '- name: text' lines")
-    return [next(iter(item.items())) for item in value]
+    def _error(self, key: str, what: str) -> CatalogueError:
+        return CatalogueError(f"{self.path.name}: line {self.lines.get(key, 1)}: #+ {key} {what}")
+
+    def scalar(self, key: str) -> str:
+        """A text value (a YAML string)."""
+        value = self.header.get(key)
+        if not isinstance(value, str):
+            raise self._error(key, "must be text")
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        """A list of texts (``- item`` lines)."""
+        value = self.header.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self._error(key, "must be a list of '- text' lines")
+        return value
+
+    def pairs(self, key: str) -> list[tuple[str, str]]:
+        """A list of one-key mappings (``- name: text`` lines), text quoted where YAML would
+        read a number, a date or a boolean."""
+        value = self.header.get(key)
+        if not isinstance(value, list) or not all(
+            isinstance(item, dict) and len(item) == 1 for item in value
+        ):
+            raise self._error(key, "must be a list of '- name: text' lines")
+        found = [next(iter(item.items())) for item in value]
+        for name, text in found:
+            if not isinstance(name, str) or not isinstance(text, str):
+                kind = {"int": "number", "float": "number", "bool": "boolean"}.get(
+                    type(text).__name__, type(text).__name__
+                )
+                raise self._error(
+                    key, f"- {name}: YAML reads this value as a {kind}, not text; quote it"
+                )
+        return found

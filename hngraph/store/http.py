@@ -1,39 +1,35 @@
 """HTTP client for remote SPARQL 1.1 endpoints and Graph Stores that fails clearly.
 
-Queries go through SPARQLWrapper (it builds the protocol request); this module wraps it
-because SPARQLWrapper alone cannot enforce what a caller needs:
+Who does what:
 
-- ``setTimeout`` truncates to whole seconds (``int(0.5)`` is 0, which means *no* timeout),
-  and its timeout bounds each socket operation, not the request: a server that trickles
-  bytes never times out. Here every attempt has a wall-clock budget enforced between
-  reads (``read1``: one socket read at a time) and an overall deadline covers retries.
-- ``QueryResult.convert`` reads the body in one go and never checks it is complete.
-  Here the body is checked against ``Content-Length`` / chunked framing before parsing,
-  so a cut-short response raises instead of returning part of a result.
-- 429 and 503 are retried, honouring ``Retry-After`` (seconds or HTTP date), bounded by
-  ``Policy.retries``, ``Policy.max_retry_after`` and the deadline.
-
-Every failure raises :class:`RemoteError` (a :class:`~hngraph.errors.HngraphError`).
+- **SPARQLWrapper** builds the SPARQL Protocol request: the query URL-encoded in a POST body,
+  its ``User-Agent``, and the ``Accept`` header of the query form (JSON results for SELECT and
+  ASK; N-Triples or Turtle for CONSTRUCT and DESCRIBE, never JSON-LD or RDF/XML).
+- **urllib3** sends it over a pool of kept-alive connections: ``Retry`` retries 429 and 503
+  only, waiting as ``Retry-After`` says (seconds or an HTTP date) or with exponential backoff;
+  ``Timeout`` bounds the connection and each read; ``enforce_content_length`` and its chunked
+  reader raise on a body cut short, so a partial result never reaches a caller.
+- **This module** keeps what neither library has: the overall deadline of a call, retries and
+  waits included (each attempt's urllib3 ``Timeout`` is cut to what is left of the deadline
+  when urllib3 starts it, and each read of the body to what is left of the attempt), the
+  refusal of a ``Retry-After`` beyond ``Policy.max_retry_after`` or the deadline (urllib3
+  would sleep it out), the body size cap, the framing rule for graphs, and the mapping of
+  every failure, by exception type and status, to one :class:`RemoteError`.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from hngraph.errors import HngraphError
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    import urllib3
 
 JSON_TYPES = ("application/sparql-results+json", "application/json")
 GRAPH_TYPES = ("application/n-triples", "text/turtle", "text/plain")
@@ -53,6 +49,7 @@ STATUS_TEXT = {
     504: "Gateway Timeout",
 }
 RETRIED = frozenset({429, 503})
+READ_SIZE = 65536
 
 
 class RemoteError(HngraphError):
@@ -80,7 +77,7 @@ class Policy:
     deadline: float = 120.0  # the whole call, retries and waits included
     retries: int = 3  # extra attempts after 429 / 503
     max_retry_after: float = 30.0  # a longer Retry-After fails at once
-    backoff: float = 0.5  # first wait when the server gives no Retry-After (doubles)
+    backoff: float = 0.5  # urllib3's backoff_factor when the server gives no Retry-After
     max_bytes: int = 512 * 1024 * 1024  # largest body accepted
 
 
@@ -92,147 +89,236 @@ class Body:
     media_type: str
 
 
-class _Retry(Exception):
-    """Internal: a 429/503 answer that may be retried."""
-
-    def __init__(self, error: RemoteError, retry_after: float | None) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.retry_after = retry_after
-
-
-def call_with_retries(url: str, policy: Policy, attempt: Callable[[float], T]) -> T:
-    """Run ``attempt(seconds_allowed)``, retrying 429/503 within the policy's limits."""
-    deadline = time.monotonic() + policy.deadline
-    tries = policy.retries + 1
-    for number in range(1, tries + 1):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise RemoteError(
-                url, "deadline", f"gave up: the deadline of {policy.deadline:g} s passed"
-            )
-        try:
-            return attempt(min(policy.timeout, remaining))
-        except _Retry as retry:
-            wait = retry.retry_after
-            if wait is None:
-                wait = policy.backoff * 2 ** (number - 1)
-            if number == tries:
-                raise RemoteError(
-                    url,
-                    "http",
-                    f"{retry.error.detail} (gave up after {tries} attempts)",
-                    retry.error.status,
-                ) from None
-            if wait > policy.max_retry_after or time.monotonic() + wait >= deadline:
-                raise RemoteError(
-                    url,
-                    "http",
-                    f"{retry.error.detail}; it asks to retry after {wait:g} s, "
-                    f"beyond the limits of this call",
-                    retry.error.status,
-                ) from None
-            time.sleep(wait)
-    raise AssertionError("unreachable")
-
-
-def _timed_out(url: str, seconds: float, policy: Policy) -> RemoteError:
-    if seconds < policy.timeout:
-        return RemoteError(
-            url, "deadline", f"gave up: the deadline of {policy.deadline:g} s passed"
-        )
-    return RemoteError(
-        url, "timeout", f"no complete answer within {seconds:g} s (the server stalled)"
-    )
-
-
-def http_status_error(url: str, status: int, body: bytes, headers: Any) -> RemoteError | _Retry:
-    """The error for an HTTP error status; a ``_Retry`` for 429 and 503."""
+def status_error(url: str, status: int, body: bytes = b"", note: str = "") -> RemoteError:
+    """The error for an HTTP error status, with the start of the body the server sent."""
     excerpt = body[:300].decode("utf-8", "replace").strip()
     text = STATUS_TEXT.get(status, "unexpected status")
-    detail = f"HTTP {status} {text}" + (f": {excerpt}" if excerpt else "")
-    error = RemoteError(url, "http", detail, status)
-    if status in RETRIED:
-        return _Retry(error, retry_after_seconds(headers.get("Retry-After") if headers else None))
-    return error
+    detail = f"HTTP {status} {text}" + (f": {excerpt}" if excerpt else "") + note
+    return RemoteError(url, "http", detail, status)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    """Seconds to wait from a ``Retry-After`` header (urllib3's parser), None if unreadable."""
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util import Retry
+
     try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return Retry().parse_retry_after(value)
+    except InvalidHeader:
         return None
-    return max(0.0, when.timestamp() - time.time())
 
 
-def read_body(url: str, response: Any, until: float, policy: Policy, *, need_framing: bool) -> Body:
-    """Read a whole response body before ``until`` (monotonic), or raise; never partial."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        remaining = until - time.monotonic()
-        if remaining <= 0:
-            raise RemoteError(url, "timeout", "the response body did not arrive in time")
-        _set_read_timeout(response, remaining)
+def _retry(url: str, policy: Policy, deadline: float) -> urllib3.util.Retry:
+    """urllib3's ``Retry`` for 429/503 (any method: such an answer did nothing), which gives up
+    at once when the wait would pass ``Policy.max_retry_after`` or the deadline."""
+    from urllib3.util import Retry
+
+    class DeadlineRetry(Retry):
+        """``Retry`` whose wait must end before the deadline and within the policy."""
+
+        def sleep(self, response: urllib3.BaseHTTPResponse | None = None) -> None:
+            wait = None
+            if response is not None:
+                wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if wait is None:
+                wait = self.get_backoff_time()
+            if wait > policy.max_retry_after or time.monotonic() + wait >= deadline:
+                status = response.status if response is not None else 0
+                raise status_error(
+                    url,
+                    status,
+                    note=f"; it asks to retry after {wait:g} s, beyond the limits of this call",
+                )
+            time.sleep(wait)
+
+    return DeadlineRetry(
+        total=None,
+        connect=0,
+        read=0,
+        other=0,
+        redirect=3,
+        status=policy.retries,
+        status_forcelist=RETRIED,
+        allowed_methods=None,
+        backoff_factor=policy.backoff,
+        raise_on_redirect=False,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
+
+
+def _timeout(seconds: float, deadline: float) -> urllib3.Timeout:
+    """urllib3's ``Timeout`` of ``seconds`` per connect and per read, cut to what is left of
+    ``deadline`` (monotonic) each time urllib3 starts an attempt (it clones the timeout)."""
+    from urllib3 import Timeout
+
+    class DeadlineTimeout(Timeout):
+        """A ``Timeout`` whose copies never outlast the deadline."""
+
+        def clone(self) -> Timeout:
+            left = max(min(seconds, deadline - time.monotonic()), 0.001)
+            return Timeout(connect=left, read=left)
+
+    return DeadlineTimeout(connect=seconds, read=seconds)
+
+
+def _pool_for(url: str) -> urllib3.PoolManager:
+    """A urllib3 pool for ``url``, through the proxy that ``http_proxy``/``https_proxy`` name
+    unless ``no_proxy`` exempts the host: what urllib, and so SPARQLWrapper, would do."""
+    import urllib.request
+
+    import urllib3
+
+    parts = urllib.parse.urlsplit(url)
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if proxy and not urllib.request.proxy_bypass(parts.netloc):
+        return urllib3.ProxyManager(proxy, num_pools=4, maxsize=4)
+    return urllib3.PoolManager(num_pools=4, maxsize=4)
+
+
+class Transport:
+    """One urllib3 connection pool and the policy of every call made through it."""
+
+    def __init__(self, url: str, policy: Policy | None = None) -> None:
+        check_http_url(url)
+        self.url = url
+        self.policy = policy or Policy()
+        self._pool: urllib3.PoolManager | None = None
+
+    def call(
+        self,
+        method: str,
+        target: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        *,
+        need_framing: bool = False,
+    ) -> tuple[int, Body]:
+        """Send one request (retrying 429/503) and read its whole body; raise on any failure,
+        on an error status, or when the deadline passes."""
+        import urllib3
+
+        if self._pool is None:
+            self._pool = _pool_for(self.url)
+        policy = self.policy
+        started = time.monotonic()
+        deadline = started + policy.deadline
+        seconds = min(policy.timeout, policy.deadline)
         try:
-            chunk = response.read1(65536)
-        except TimeoutError:
+            response = self._pool.request(
+                method,
+                target,
+                body=body,
+                headers=headers,
+                retries=_retry(self.url, policy, deadline),
+                timeout=_timeout(seconds, deadline),
+                preload_content=False,
+                enforce_content_length=True,
+            )
+        except urllib3.exceptions.HTTPError as error:
+            raise self._transport_error(error, deadline) from None
+        try:
+            until = min(time.monotonic() + seconds, deadline)
+            data = self._read(response, until, deadline)
+        finally:
+            response.release_conn()
+        if response.status >= 300:  # a redirect urllib3 did not follow (more than 3) too
+            note = ""
+            if response.status in RETRIED:
+                attempts = len(response.retries.history) + 1 if response.retries else 1
+                note = f" (gave up after {attempts} attempts)"
+            raise status_error(self.url, response.status, data, note)
+        if need_framing and not (response.chunked or response.headers.get("Content-Length")):
             raise RemoteError(
-                url, "timeout", "the server stalled while sending its answer"
-            ) from None
-        except http.client.IncompleteRead as error:
-            raise RemoteError(
-                url,
-                "truncated",
-                f"the answer was cut short after {size + len(error.partial)} bytes",
-            ) from None
-        except (OSError, http.client.HTTPException) as error:
-            raise RemoteError(url, "connection", f"the connection broke: {error}") from None
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > policy.max_bytes:
-            raise RemoteError(url, "malformed", f"the answer exceeds {policy.max_bytes} bytes")
-        chunks.append(chunk)
-    left = getattr(response, "length", None)
-    if left:
-        raise RemoteError(
-            url,
-            "truncated",
-            f"the answer was cut short: {left} of {size + left} declared bytes missing",
-        )
-    framed = bool(getattr(response, "chunked", False)) or response.getheader("Content-Length")
-    if need_framing and not framed:
-        raise RemoteError(
-            url,
-            "malformed",
-            "the server sent no Content-Length and no chunked framing, "
-            "so a cut-short graph could not be detected",
-        )
-    media_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-    return Body(b"".join(chunks), media_type)
+                self.url,
+                "malformed",
+                "the server sent no Content-Length and no chunked framing, "
+                "so a cut-short graph could not be detected",
+            )
+        media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        return response.status, Body(data, media_type)
+
+    def _read(self, response: urllib3.BaseHTTPResponse, until: float, deadline: float) -> bytes:
+        """The whole body before ``until`` (monotonic), or raise; never part of it."""
+        import urllib3
+
+        chunks: list[bytes] = []
+        size = 0
+        connection = response.connection  # each read waits at most for what is left
+        sock = getattr(connection, "sock", None)
+        complete = False
+        try:
+            while True:
+                remaining = until - time.monotonic()
+                if remaining <= 0:
+                    raise self._late(until, deadline, "the response body did not arrive in time")
+                if sock is not None:
+                    sock.settimeout(max(remaining, 0.001))
+                chunk = response.read1(READ_SIZE)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > self.policy.max_bytes:
+                    raise RemoteError(
+                        self.url, "malformed", f"the answer exceeds {self.policy.max_bytes} bytes"
+                    )
+                chunks.append(chunk)
+            complete = True
+        except urllib3.exceptions.HTTPError as error:
+            raise self._transport_error(error, deadline) from None
+        finally:
+            if not complete:
+                response.close()  # never hand a half-read connection back to the pool
+        return b"".join(chunks)
+
+    def _late(self, until: float, deadline: float, message: str) -> RemoteError:
+        if until >= deadline - 0.001:
+            return RemoteError(
+                self.url, "deadline", f"gave up: the deadline of {self.policy.deadline:g} s passed"
+            )
+        return RemoteError(self.url, "timeout", message)
+
+    def _transport_error(self, error: Exception, deadline: float) -> RemoteError:
+        """One ``RemoteError`` for a urllib3 exception, chosen by its type."""
+        from urllib3 import exceptions as ux
+
+        if isinstance(error, ux.MaxRetryError) and error.reason is not None:
+            error = error.reason
+        if isinstance(error, ux.NewConnectionError):  # a ConnectTimeoutError subclass
+            return RemoteError(self.url, "connection", f"cannot connect: {error}")
+        if isinstance(error, ux.TimeoutError):
+            seconds = min(self.policy.timeout, self.policy.deadline)
+            if time.monotonic() >= deadline:
+                return self._late(deadline, deadline, "")
+            what = "connect" if isinstance(error, ux.ConnectTimeoutError) else "answer"
+            return RemoteError(
+                self.url, "timeout", f"no {what} within {seconds:g} s (the server stalled)"
+            )
+        if isinstance(error, ux.ProtocolError):
+            cause = error.args[1] if len(error.args) > 1 else None
+            if isinstance(cause, (ux.IncompleteRead, _http_incomplete_read())):
+                return RemoteError(self.url, "truncated", f"the answer was cut short ({cause})")
+            return RemoteError(self.url, "connection", f"the connection broke: {cause or error}")
+        if isinstance(error, ux.DecodeError):
+            return RemoteError(self.url, "malformed", f"the answer does not decode: {error}")
+        return RemoteError(self.url, "connection", f"the request failed: {error}")
 
 
-def _set_read_timeout(response: Any, seconds: float) -> None:
-    """Bound the next socket read (http.client keeps the socket in ``fp.raw._sock``)."""
-    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
-    if sock is not None:
-        sock.settimeout(max(seconds, 0.001))
+def _http_incomplete_read() -> type[Exception]:
+    import http.client
+
+    return http.client.IncompleteRead
 
 
 class SparqlClient:
     """SPARQL 1.1 Protocol queries (POST, URL-encoded) to one endpoint."""
 
     def __init__(self, endpoint: str, policy: Policy | None = None) -> None:
-        check_http_url(endpoint)
+        self.transport = Transport(endpoint, policy)
         self.endpoint = endpoint
-        self.policy = policy or Policy()
+        self.policy = self.transport.policy
 
     def select(self, query: str) -> dict[str, Any]:
         """The SPARQL JSON results of a SELECT query, checked for shape."""
@@ -258,7 +344,7 @@ class SparqlClient:
 
     def graph(self, query: str, form: str = "CONSTRUCT") -> Body:
         """The N-Triples or Turtle body of a CONSTRUCT or DESCRIBE query."""
-        body = self._request(query, form)
+        body = self._send(query, form)
         if body.media_type not in GRAPH_TYPES:
             raise RemoteError(
                 self.endpoint, "malformed", f"expected N-Triples or Turtle, got {body.media_type!r}"
@@ -266,7 +352,7 @@ class SparqlClient:
         return body
 
     def _json(self, query: str, form: str) -> dict[str, Any]:
-        body = self._request(query, form)
+        body = self._send(query, form)
         if body.media_type not in JSON_TYPES:
             raise RemoteError(
                 self.endpoint, "malformed", f"expected SPARQL JSON results, got {body.media_type!r}"
@@ -281,82 +367,40 @@ class SparqlClient:
             raise RemoteError(self.endpoint, "malformed", "the answer is not a JSON object")
         return document
 
-    def _request(self, query: str, form: str) -> Body:
-        return call_with_retries(
-            self.endpoint, self.policy, lambda seconds: self._attempt(query, form, seconds)
-        )
-
-    def _attempt(self, query: str, form: str, seconds: float) -> Body:
-        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        until = time.monotonic() + seconds
-        wrapper = SPARQLWrapper(self.endpoint)
-        wrapper.setMethod(POST)
-        wrapper.setOnlyConneg(True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # its query-type guess may warn
-            wrapper.setQuery(query)
-        # SPARQLWrapper guesses the form with an unanchored regex that can read "ASK" in
-        # "tasks" (its comment stripping skips every other comment line); the caller knows.
-        wrapper.queryType = form
+    def _send(self, query: str, form: str) -> Body:
+        method, url, data, headers = protocol_request(self.endpoint, query, form)
         graph = form in ("CONSTRUCT", "DESCRIBE")
-        wrapper.setReturnFormat(TURTLE if graph else JSON)
-        if graph:
-            wrapper.addCustomHttpHeader("Accept", GRAPH_ACCEPT)
-        wrapper.timeout = seconds  # type: ignore[assignment] # setTimeout() would int() it
-        try:
-            response = wrapper.query().response
-        except urllib.error.HTTPError as error:
-            raise _http_error(self.endpoint, error) from None
-        except SPARQLWrapperException as error:
-            raise _wrapper_error(self.endpoint, error) from None
-        except TimeoutError:
-            raise _timed_out(self.endpoint, seconds, self.policy) from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, (TimeoutError, socket.timeout)):
-                raise _timed_out(self.endpoint, seconds, self.policy) from None
-            raise RemoteError(
-                self.endpoint, "connection", f"cannot connect: {error.reason}"
-            ) from None
-        except (OSError, http.client.HTTPException) as error:
-            raise RemoteError(
-                self.endpoint, "connection", f"the connection broke: {error}"
-            ) from None
-        try:
-            return read_body(self.endpoint, response, until, self.policy, need_framing=graph)
-        finally:
-            response.close()
+        return self.transport.call(method, url, data, headers, need_framing=graph)[1]
 
 
-def _http_error(url: str, error: urllib.error.HTTPError) -> RemoteError | _Retry:
-    try:
-        body = error.read()
-    except (OSError, http.client.HTTPException):
-        body = b""
-    return http_status_error(url, error.code, body, error.headers)
+def protocol_request(
+    endpoint: str, query: str, form: str
+) -> tuple[str, str, bytes | None, dict[str, str]]:
+    """Method, URL, body and headers of a SPARQL Protocol query, as SPARQLWrapper builds them.
 
+    ``form`` is the query form, which the caller knows from ``hngraph.sparql.text``:
+    SPARQLWrapper would guess it with an unanchored regex (it reads ``ASK`` in ``tasks`` and
+    ``ADD`` in ``address``, which would send the query as an update). Its request builder is
+    ``_createRequest``; SPARQLWrapper has no public way to get a request without sending it
+    through urllib, which has no retries, no connection reuse and no framing checks.
+    """
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-_WRAPPER_STATUS = {
-    "QueryBadFormed": 400,
-    "Unauthorized": 401,
-    "EndPointNotFound": 404,
-    "URITooLong": 414,
-    "EndPointInternalError": 500,
-}
-
-
-def _wrapper_error(url: str, error: Exception) -> RemoteError | _Retry:
-    """SPARQLWrapper turns 400/401/404/414/500 into its own exceptions; map them back."""
-    status = _WRAPPER_STATUS.get(type(error).__name__)
-    if status is None:
-        return RemoteError(url, "malformed", str(error))
-    text = str(error)
-    marker = "Response:\n"
-    excerpt = text.split(marker, 1)[1] if marker in text else ""
-    if excerpt.startswith(("b'", 'b"')):
-        excerpt = excerpt[2:-1]
-    return http_status_error(url, status, excerpt.encode("utf-8", "replace"), None)
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setMethod(POST)
+    wrapper.setOnlyConneg(True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # its guess of the form may warn
+        wrapper.setQuery(query)
+    wrapper.queryType = form
+    wrapper.setReturnFormat(TURTLE if graph else JSON)
+    if graph:
+        wrapper.addCustomHttpHeader("Accept", GRAPH_ACCEPT)
+    request = wrapper._createRequest()
+    data = request.data
+    assert data is None or isinstance(data, bytes)  # the URL-encoded query
+    return request.get_method(), request.full_url, data, dict(request.header_items())
 
 
 def check_http_url(url: str) -> None:
@@ -381,35 +425,8 @@ def store_graph(
 
     ``graph`` None targets the default graph (``?default``), else ``?graph=IRI``.
     """
-    check_http_url(url)
-    policy = policy or Policy()
+    transport = Transport(url, policy)
     query = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
     target = url + ("&" if "?" in url else "?") + query
-
-    def attempt(seconds: float) -> int:
-        until = time.monotonic() + seconds
-        request = urllib.request.Request(
-            target,
-            data=data,
-            method="PUT" if replace else "POST",
-            headers={"Content-Type": media_type},
-        )
-        try:
-            response = urllib.request.urlopen(request, timeout=seconds)
-        except urllib.error.HTTPError as error:
-            raise _http_error(url, error) from None
-        except TimeoutError:
-            raise _timed_out(url, seconds, policy) from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, (TimeoutError, socket.timeout)):
-                raise _timed_out(url, seconds, policy) from None
-            raise RemoteError(url, "connection", f"cannot connect: {error.reason}") from None
-        except (OSError, http.client.HTTPException) as error:
-            raise RemoteError(url, "connection", f"the connection broke: {error}") from None
-        try:
-            read_body(url, response, until, policy, need_framing=False)
-            return int(response.status)
-        finally:
-            response.close()
-
-    return call_with_retries(url, policy, attempt)
+    method = "PUT" if replace else "POST"
+    return transport.call(method, target, data, {"Content-Type": media_type})[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -38,9 +39,9 @@ def test_department_workload_csv(capsys: pytest.CaptureFixture) -> None:
     code, out, _ = run(["query", "department-workload", "--format", "csv"], capsys)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "department,name_zh,lead_count,supporting_count,total_count"
+    assert lines[0] == "department,name_zh,name_en,lead_count,supporting_count,total_count"
     assert len(lines) == 1 + 21
-    assert sum(int(line.split(",")[2]) for line in lines[1:]) == 30
+    assert sum(int(row[3]) for row in csv.reader(lines[1:])) == 30  # English names hold commas
     assert lines[1].startswith(
         "https://w3id.org/hngraph/id/org/hunan-education-department,湖南省教育厅,"
     )

@@ -10,6 +10,7 @@ the rows, in the documented order, as plain terms (so datatypes and languages ar
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -297,8 +298,19 @@ class World:
                 return str(label)
         raise KeyError(f"no @zh prefLabel for {concept}")
 
+    def label_en(self, concept: str) -> Term | None:
+        """The @en prefLabel (None where there is none: the queries read it as OPTIONAL)."""
+        for label in self.graph.objects(URIRef(concept), SKOS.prefLabel):
+            if isinstance(label, Literal) and label.language == "en":
+                return en(str(label))
+        return None
+
     def name(self, org: str) -> Term:
         return zh(self.orgs[org].name_zh)
+
+    def name_en(self, org: str) -> Term | None:
+        text = self.orgs[org].name_en
+        return en(text) if text else None
 
     def tasks_of(self, org: str) -> set[str]:
         return {listing.task_iri for listing in self.listings if listing.org == org}
@@ -351,8 +363,17 @@ def department_workload(world: World, params: dict[str, str]) -> list[Row]:
         lead = len({x.task_iri for x in mine if x.rank == 1})
         supporting = len({x.task_iri for x in mine if x.rank > 1})
         total = len({x.task_iri for x in mine})
-        rows.append((iri(org), world.name(org), integer(lead), integer(supporting), integer(total)))
-    return sorted(rows, key=lambda r: (-int(r[4].value), r[1].value, r[0].value))
+        rows.append(
+            (
+                iri(org),
+                world.name(org),
+                world.name_en(org),
+                integer(lead),
+                integer(supporting),
+                integer(total),
+            )
+        )
+    return sorted(rows, key=lambda r: (-int(r[5].value), r[1].value, r[0].value))
 
 
 def co_responsibility(world: World, params: dict[str, str]) -> list[Row]:
@@ -363,10 +384,19 @@ def co_responsibility(world: World, params: dict[str, str]) -> list[Row]:
             for b in orgs[i + 1 :]:
                 shared[(a, b)] += 1
     rows = [
-        (iri(a), world.name(a), iri(b), world.name(b), integer(n)) for (a, b), n in shared.items()
+        (
+            iri(a),
+            world.name(a),
+            world.name_en(a),
+            iri(b),
+            world.name(b),
+            world.name_en(b),
+            integer(n),
+        )
+        for (a, b), n in shared.items()
     ]
     return sorted(
-        rows, key=lambda r: (-int(r[4].value), r[1].value, r[3].value, r[0].value, r[2].value)
+        rows, key=lambda r: (-int(r[6].value), r[1].value, r[4].value, r[0].value, r[3].value)
     )
 
 
@@ -377,8 +407,8 @@ def never_lead(world: World, params: dict[str, str]) -> list[Row]:
         if org in leaders:
             continue
         count = len({x.task_iri for x in world.listings if x.org == org and x.rank > 1})
-        rows.append((iri(org), world.name(org), integer(count)))
-    return sorted(rows, key=lambda r: (-int(r[2].value), r[1].value, r[0].value))
+        rows.append((iri(org), world.name(org), world.name_en(org), integer(count)))
+    return sorted(rows, key=lambda r: (-int(r[3].value), r[1].value, r[0].value))
 
 
 def tasks_by_department(world: World, params: dict[str, str]) -> list[Row]:
@@ -404,6 +434,7 @@ def supported_not_led(world: World, params: dict[str, str]) -> list[Row]:
                     integer(world.number(task)),
                     iri(lead),
                     world.name(lead),
+                    world.name_en(lead),
                     zh(world.text(task)),
                 )
             )
@@ -457,6 +488,7 @@ def local_government_tasks(world: World, params: dict[str, str]) -> list[Row]:
                     integer(x.task),
                     iri(x.org),
                     world.name(x.org),
+                    world.name_en(x.org),
                     iri(x.role),
                     integer(len(org.members)),
                     zh(world.text(x.task_iri)),
@@ -481,9 +513,17 @@ def departments_by_kind(world: World, params: dict[str, str]) -> list[Row]:
         assert kind is not None, org
         count = len(world.tasks_of(org))
         rows.append(
-            (iri(kind), zh(world.label_zh(kind)), iri(org), world.name(org), integer(count))
+            (
+                iri(kind),
+                zh(world.label_zh(kind)),
+                world.label_en(kind),
+                iri(org),
+                world.name(org),
+                world.name_en(org),
+                integer(count),
+            )
         )
-    return sorted(rows, key=lambda r: (r[1].value, r[0].value, r[3].value, r[2].value))
+    return sorted(rows, key=lambda r: (r[1].value, r[0].value, r[4].value, r[3].value))
 
 
 def parent_body_workload(world: World, params: dict[str, str]) -> list[Row]:
@@ -497,6 +537,7 @@ def parent_body_workload(world: World, params: dict[str, str]) -> list[Row]:
             (
                 iri(parent),
                 world.name(parent),
+                world.name_en(parent),
                 integer(len({e[0] for e in entries})),
                 integer(sum(1 for e in entries if e[2] == 1)),
                 integer(sum(1 for e in entries if e[2] == 2)),
@@ -504,7 +545,7 @@ def parent_body_workload(world: World, params: dict[str, str]) -> list[Row]:
                 integer(len({e[1] for e in entries})),
             )
         )
-    return sorted(rows, key=lambda r: (-int(r[5].value), r[1].value, r[0].value))
+    return sorted(rows, key=lambda r: (-int(r[6].value), r[1].value, r[0].value))
 
 
 def task_size(world: World, params: dict[str, str]) -> list[Row]:
@@ -531,11 +572,19 @@ def lead_support_pairs(world: World, params: dict[str, str]) -> list[Row]:
             if x.org != cell[0].org:
                 pairs[(cell[0].org, x.org)].add(task)
     rows = [
-        (iri(a), world.name(a), iri(b), world.name(b), integer(len(tasks)))
+        (
+            iri(a),
+            world.name(a),
+            world.name_en(a),
+            iri(b),
+            world.name(b),
+            world.name_en(b),
+            integer(len(tasks)),
+        )
         for (a, b), tasks in pairs.items()
     ]
     return sorted(
-        rows, key=lambda r: (-int(r[4].value), r[1].value, r[3].value, r[0].value, r[2].value)
+        rows, key=lambda r: (-int(r[6].value), r[1].value, r[4].value, r[0].value, r[3].value)
     )
 
 
@@ -612,10 +661,10 @@ def department_partners(world: World, params: dict[str, str]) -> list[Row]:
         if x.task_iri in own and x.org != org:
             partners[x.org].add(x.task_iri)
     rows = [
-        (iri(p), world.name(p), integer(len(tasks)), integer(len(tasks & led)))
+        (iri(p), world.name(p), world.name_en(p), integer(len(tasks)), integer(len(tasks & led)))
         for p, tasks in partners.items()
     ]
-    return sorted(rows, key=lambda r: (-int(r[2].value), r[1].value, r[0].value))
+    return sorted(rows, key=lambda r: (-int(r[3].value), r[1].value, r[0].value))
 
 
 def single_department_tasks(world: World, params: dict[str, str]) -> list[Row]:
@@ -630,6 +679,7 @@ def single_department_tasks(world: World, params: dict[str, str]) -> list[Row]:
                     integer(world.number(task)),
                     iri(org),
                     world.name(org),
+                    world.name_en(org),
                     zh(world.text(task)),
                 )
             )
@@ -641,6 +691,15 @@ def department_count_distribution(world: World, params: dict[str, str]) -> list[
     return [(integer(n), integer(counts[n])) for n in sorted(counts)]
 
 
+def _english_title(task_list: TaskList) -> Term | None:
+    """``title_en`` of the JSON file beside the source (``data/source/README.md``)."""
+    beside = task_list.source.with_suffix(".json")
+    if not beside.exists():
+        return None
+    title = json.loads(beside.read_text(encoding="utf-8")).get("title_en")
+    return en(title) if title else None
+
+
 def list_summary(world: World, params: dict[str, str]) -> list[Row]:
     rows = []
     for task_list in sorted(world.lists, key=lambda t: t.slug):
@@ -649,6 +708,7 @@ def list_summary(world: World, params: dict[str, str]) -> list[Row]:
             (
                 iri(f"{ID}list/{task_list.slug}"),
                 zh(task_list.title),
+                _english_title(task_list),
                 integer(len(task_list.tasks)),
                 integer(sum(len(t.measures) for t in task_list.tasks)),
                 integer(len({x.org for x in mine})),
@@ -683,9 +743,17 @@ def collective_members(world: World, params: dict[str, str]) -> list[Row]:
             code = world.orgs[member].division_code
             assert code is not None, member
             rows.append(
-                (iri(org.iri), zh(org.name_zh), iri(member), world.name(member), literal(code))
+                (
+                    iri(org.iri),
+                    zh(org.name_zh),
+                    world.name_en(org.iri),
+                    iri(member),
+                    world.name(member),
+                    world.name_en(member),
+                    literal(code),
+                )
             )
-    return sorted(rows, key=lambda r: (r[0].value, r[4].value, r[2].value))
+    return sorted(rows, key=lambda r: (r[0].value, r[6].value, r[3].value))
 
 
 def tasks_by_organisation_kind(world: World, params: dict[str, str]) -> list[Row]:
@@ -696,6 +764,7 @@ def tasks_by_organisation_kind(world: World, params: dict[str, str]) -> list[Row
             integer(x.task),
             iri(x.org),
             world.name(x.org),
+            world.name_en(x.org),
             iri(x.role),
             zh(world.text(x.task_iri)),
         )
@@ -723,6 +792,7 @@ def tasks_by_policy_area(world: World, params: dict[str, str]) -> list[Row]:
                 _measure(j),
                 iri(j.value),
                 zh(world.label_zh(j.value)),
+                world.label_en(j.value),
                 zh(j.evidence),
                 zh(world.target_text(j)),
             ),
@@ -754,15 +824,17 @@ def area_department_matrix(world: World, params: dict[str, str]) -> list[Row]:
         (
             iri(area),
             zh(world.label_zh(area)),
+            world.label_en(area),
             iri(org),
             world.name(org),
+            world.name_en(org),
             integer(len({t for t, _ in entries})),
             integer(sum(1 for _, r in entries if r == LEAD)),
         )
         for (area, org), entries in cells.items()
     ]
     return sorted(
-        rows, key=lambda r: (r[1].value, r[0].value, -int(r[4].value), r[3].value, r[2].value)
+        rows, key=lambda r: (r[1].value, r[0].value, -int(r[6].value), r[4].value, r[3].value)
     )
 
 
@@ -778,9 +850,11 @@ def deliverables(world: World, params: dict[str, str]) -> list[Row]:
             _measure(j),
             iri(j.value),
             zh(world.label_zh(j.value)),
+            world.label_en(j.value),
             zh(j.evidence),
             iri(world.lead(j.task_iri)),
             world.name(world.lead(j.task_iri)),
+            world.name_en(world.lead(j.task_iri)),
         )
         for j in found
     ]
@@ -800,6 +874,7 @@ def target_years(world: World, params: dict[str, str]) -> list[Row]:
             zh(j.evidence),
             iri(world.lead(j.task_iri)),
             world.name(world.lead(j.task_iri)),
+            world.name_en(world.lead(j.task_iri)),
         )
         for j in found
     ]
@@ -821,13 +896,15 @@ def initiatives_by_area(world: World, params: dict[str, str]) -> list[Row]:
             (
                 iri(area),
                 zh(world.label_zh(area)),
+                world.label_en(area),
                 iri(initiative),
                 zh(world.label_zh(initiative)),
+                world.label_en(initiative),
                 iri(kind),
                 integer(n),
             )
         )
-    return sorted(rows, key=lambda r: (r[1].value, r[0].value, r[3].value, r[2].value, r[4].value))
+    return sorted(rows, key=lambda r: (r[1].value, r[0].value, r[4].value, r[3].value, r[6].value))
 
 
 def education_levels(world: World, params: dict[str, str]) -> list[Row]:
@@ -846,6 +923,7 @@ def education_levels(world: World, params: dict[str, str]) -> list[Row]:
                 (
                     iri(level),
                     zh(world.label_zh(level)),
+                    world.label_en(level),
                     iri(mapping) if mapping else None,
                     iri(target) if target else None,
                     integer(len(tasks)),
@@ -870,14 +948,20 @@ def national_crosswalk(world: World, params: dict[str, str]) -> list[Row]:
         tasks = {j.task_iri for j in _of(world, "FrameworkLink") if j.value == component}
         (notation,) = world.objects(component, str(SKOS.notation))
         rows.append(
-            (iri(component), zh(world.label_zh(component)), literal(notation), integer(len(tasks)))
+            (
+                iri(component),
+                zh(world.label_zh(component)),
+                world.label_en(component),
+                literal(notation),
+                integer(len(tasks)),
+            )
         )
     return rows
 
 
 def uncovered_national_measures(world: World, params: dict[str, str]) -> list[Row]:
     linked = {j.value for j in _of(world, "FrameworkLink")}
-    return [row[:3] for row in national_crosswalk(world, params) if row[0].value not in linked]
+    return [row[:4] for row in national_crosswalk(world, params) if row[0].value not in linked]
 
 
 def reorganised_departments(world: World, params: dict[str, str]) -> list[Row]:
@@ -894,14 +978,16 @@ def reorganised_departments(world: World, params: dict[str, str]) -> list[Row]:
                     (
                         iri(original),
                         world.name(original),
+                        world.name_en(original),
                         iri(successor),
                         zh(world.label_zh(successor)),
+                        world.label_en(successor),
                         literal(date, XSD_DATE),
                         iri(source),
                         integer(len(world.tasks_of(original))),
                     )
                 )
-    return sorted(rows, key=lambda r: (r[4].value, r[1].value, r[0].value, r[2].value, r[5].value))
+    return sorted(rows, key=lambda r: (r[6].value, r[1].value, r[0].value, r[3].value, r[7].value))
 
 
 def task_judgements(world: World, params: dict[str, str]) -> list[Row]:
@@ -912,10 +998,12 @@ def task_judgements(world: World, params: dict[str, str]) -> list[Row]:
     )
     rows = []
     for j in found:
+        label_en: Term | None
         if j.kind == "TargetYearStatement":
-            value, label = literal(j.value, XSD_GYEAR), literal(j.value)
+            value, label, label_en = literal(j.value, XSD_GYEAR), literal(j.value), literal(j.value)
         else:
             value, label = iri(j.value), zh(world.label_zh(j.value))
+            label_en = world.label_en(j.value)
         rows.append(
             (
                 iri(list_iri(j.slug)),
@@ -924,6 +1012,7 @@ def task_judgements(world: World, params: dict[str, str]) -> list[Row]:
                 iri(HN + j.kind),
                 value,
                 label,
+                label_en,
                 zh(j.evidence),
             )
         )
@@ -939,12 +1028,13 @@ def measures_by_action_type(world: World, params: dict[str, str]) -> list[Row]:
         (
             iri(action),
             zh(world.label_zh(action)),
+            world.label_en(action),
             integer(len(found)),
             integer(len(found & delivering)),
         )
         for action, found in measures.items()
     ]
-    return sorted(rows, key=lambda r: (-int(r[2].value), r[1].value, r[0].value))
+    return sorted(rows, key=lambda r: (-int(r[3].value), r[1].value, r[0].value))
 
 
 EXPECTED: dict[str, Callable[[World, dict[str, str]], list[Row]]] = {

@@ -301,7 +301,9 @@ def test_embedded_query_path_imports_no_heavy_library() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert "HEAVY []" in done.stderr
-    assert done.stdout.startswith("department,name_zh,lead_count,supporting_count,total_count\n")
+    assert done.stdout.startswith(
+        "department,name_zh,name_en,lead_count,supporting_count,total_count\n"
+    )
 
 
 def test_describe_gives_the_resource_description(any_store: Store, dataset_path: Path) -> None:

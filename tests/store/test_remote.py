@@ -6,8 +6,10 @@ A small misbehaving HTTP server (``http.server`` in a thread, loopback only) pla
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -39,6 +41,7 @@ class Misbehaving(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     hits: ClassVar[Counter[str]] = Counter()
+    seen: ClassVar[dict[str, list[tuple[str, dict[str, str], bytes, int, str]]]] = {}
     stop = threading.Event()
 
     def log_message(self, *args: object) -> None:  # keep test output clean
@@ -52,10 +55,18 @@ class Misbehaving(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        path = self.path.split("?")[0]
+        body = self.rfile.read(length) if length else b""
+        path = urllib.parse.urlsplit(self.path).path  # also the absolute form a proxy gets
         Misbehaving.hits[path] += 1
+        Misbehaving.seen.setdefault(path, []).append(
+            (
+                self.command,
+                {k.lower(): v for k, v in self.headers.items()},
+                body,
+                self.client_address[1],
+                self.path,
+            )
+        )
         parts = path.strip("/").split("/")
         handler = getattr(self, "case_" + parts[0].replace("-", "_"), None)
         if handler is None:
@@ -79,13 +90,19 @@ class Misbehaving(BaseHTTPRequestHandler):
         self.reply(int(code), f"boom {code}".encode(), Retry_After=retry_after)
 
     def case_flaky(self, code: str, retry_after: str, _token: str) -> None:
-        if Misbehaving.hits[self.path.split("?")[0]] == 1:
+        if Misbehaving.hits[urllib.parse.urlsplit(self.path).path] == 1:
             value = (
                 retry_after if retry_after != "date" else formatdate(time.time() + 1, usegmt=True)
             )
             self.reply(int(code), b"busy", Retry_After=value)
         else:
             self.case_ok()
+
+    def case_busy_then_stall(self, retry_after: str, _token: str) -> None:
+        if Misbehaving.hits[urllib.parse.urlsplit(self.path).path] == 1:
+            self.reply(429, b"busy", Retry_After=retry_after)
+        else:
+            self.case_stall()
 
     def case_stall(self) -> None:
         Misbehaving.stop.wait(10)
@@ -152,6 +169,14 @@ class Misbehaving(BaseHTTPRequestHandler):
             b'<http://example.org/a> <http://example.org/p> "x"@ZH .\n',
             "application/n-triples",
         )
+
+    def case_echo(self, form: str, _token: str) -> None:
+        if form == "ask":
+            self.reply(200, b'{"head": {}, "boolean": true}', "application/sparql-results+json")
+        elif form == "graph":
+            self.case_graph()
+        else:
+            self.case_ok()
 
     def case_created(self) -> None:
         self.reply(201, b"")
@@ -231,6 +256,7 @@ def test_retry_after_beyond_the_limits_fails_now(bad_server: str) -> None:
 
 def test_retry_after_parsing() -> None:
     assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds(" 3 ") == 3.0
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("soon") is None
     assert 0 <= retry_after_seconds(formatdate(time.time() + 2, usegmt=True)) <= 2.5  # type: ignore[operator]
@@ -251,6 +277,19 @@ def test_a_trickling_server_hits_the_deadline(bad_server: str) -> None:
         select(f"{bad_server}/trickle", Policy(timeout=5, deadline=1.0, retries=0))
     assert caught.value.kind in ("timeout", "deadline")
     assert time.monotonic() - started < 2.0, "each read was short, but the whole call is bounded"
+
+
+def test_a_retry_does_not_outlast_the_deadline(bad_server: str) -> None:
+    """The retry after 2 s starts with 1 s of the 3 s deadline left: it may wait only that
+    long (not the 3 s that one attempt could take), so the call ends at 3 s, not 5 s."""
+    started = time.monotonic()
+    with pytest.raises(RemoteError) as caught:
+        select(
+            f"{bad_server}/busy-then-stall/2/{token()}",
+            Policy(timeout=30, deadline=3.0, retries=2, max_retry_after=5),
+        )
+    assert caught.value.kind == "deadline"
+    assert time.monotonic() - started < 4.2
 
 
 @pytest.mark.parametrize("case", ["truncated", "truncated-chunked"])
@@ -285,8 +324,6 @@ def test_graph_results_are_parsed(bad_server: str) -> None:
 
 
 def test_connection_refused() -> None:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -327,3 +364,73 @@ def test_cli_prints_the_error_and_exits_2(
     assert code == 2
     assert captured.out == "", "nothing printed as a result"
     assert captured.err.startswith("hngraph query: error: http://127.0.0.1:")
+
+
+def _sent(path: str) -> list[tuple[str, dict[str, str], bytes, int, str]]:
+    return Misbehaving.seen[path]
+
+
+def test_select_and_ask_ask_for_json_graphs_for_n_triples(bad_server: str) -> None:
+    """SECURITY-CHECKS 13: JSON results for SELECT/ASK, N-Triples/Turtle for graphs."""
+    import urllib.parse
+
+    paths = {form: f"/echo/{form}/{token()}" for form in ("select", "ask", "graph")}
+    RemoteStore(bad_server + paths["select"], FAST).select(SELECT)
+    assert RemoteStore(bad_server + paths["ask"], FAST).ask("ASK { ?s ?p ?o }") is True
+    RemoteStore(bad_server + paths["graph"], FAST).construct(CONSTRUCT)
+    for form, path in paths.items():
+        ((method, headers, body, *_),) = _sent(path)
+        assert method == "POST"
+        assert headers["content-type"] == "application/x-www-form-urlencoded"
+        assert list(urllib.parse.parse_qs(body.decode("ascii"))) == ["query"]
+        accept = headers["accept"]
+        assert "ld+json" not in accept and "rdf+xml" not in accept
+        if form == "graph":
+            assert accept.startswith("application/n-triples") and "text/turtle" in accept
+        else:
+            assert accept.startswith("application/sparql-results+json")
+
+
+def test_a_query_whose_comments_name_an_update_is_sent_as_a_query(bad_server: str) -> None:
+    """SPARQLWrapper's own guess would read ADD in the second comment line and send update=."""
+    path = f"/echo/select/{token()}"
+    text = "# one\n# then add the tasks\n" + SELECT
+    RemoteStore(bad_server + path, FAST).select(text)
+    ((_, _, body, *_),) = _sent(path)
+    assert body.startswith(b"query=")
+
+
+def test_one_client_keeps_its_connection(bad_server: str) -> None:
+    path = f"/echo/select/{token()}"
+    store = RemoteStore(bad_server + path, FAST)
+    for _ in range(5):
+        store.select(SELECT)
+    assert len({sent[3] for sent in _sent(path)}) == 1, "urllib3's pool reuses the connection"
+
+
+def test_a_bad_retry_after_falls_back_to_backoff(bad_server: str) -> None:
+    assert select(f"{bad_server}/flaky/503/soon/{token()}").rows
+
+
+def test_the_proxy_of_the_environment_is_used(
+    bad_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As urllib (and so SPARQLWrapper) would: http_proxy names the proxy, no_proxy exempts.
+    The endpoint is localhost:9, where nothing answers: only the proxy can."""
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", bad_server)  # the stub plays the proxy
+    path = f"/echo/select/{token()}"
+    assert select("http://localhost:9" + path).rows
+    ((*_, target),) = _sent(path)
+    assert target == "http://localhost:9" + path, "sent to the proxy, absolute form"
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{dead}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    path = f"/echo/select/{token()}"
+    assert select(bad_server + path).rows
+    ((*_, target),) = _sent(path)
+    assert target == path, "no_proxy: straight to the endpoint"
