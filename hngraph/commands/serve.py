@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 
 from hngraph.errors import EXIT_OK
+from hngraph.server.limits import CLIENT_LIMIT, MAX_RESULT_BYTES
 
 
 def _positive(kind: type) -> object:
@@ -25,14 +27,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="serve pages, content negotiation and a read-only SPARQL endpoint",
         description="Serve every /id/… and /def/… IRI by content negotiation (HTML, Turtle, "
         "N-Triples, JSON-LD, RDF/XML) and a SPARQL 1.1 Protocol endpoint at /sparql that is "
-        "read-only, refuses SERVICE/FROM/FROM NAMED, cancels queries past --timeout and refuses "
-        "results over --max-rows. Listens on 127.0.0.1; put a reverse proxy in front for "
+        "read-only, refuses SERVICE/FROM/FROM NAMED, cancels queries past --timeout, refuses "
+        "results over --max-rows or --max-bytes and more than --client-limit queries at a time "
+        "from one client. Listens on 127.0.0.1; put a reverse proxy in front for "
         "anything public (docs/publishing.md). Prints the URL on stdout once it accepts requests.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=8000, help="port (0: any free port; default 8000)"
+        "--host",
+        default="127.0.0.1",
+        help="IP address to listen on (default 127.0.0.1; names are not looked up)",
     )
+    parser.add_argument("--port", default="8000", help="port (0: any free port; default 8000)")
     parser.add_argument(
         "--data", type=Path, metavar="FILE", help="dataset file (default: data/dataset/hngraph.ttl)"
     )
@@ -54,6 +59,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="largest result returned; larger results are refused with 422 (default 10000)",
     )
     parser.add_argument(
+        "--max-bytes",
+        type=_positive(int),
+        default=MAX_RESULT_BYTES,
+        metavar="N",
+        help="largest result body in bytes; larger ones are refused with 422 "
+        f"(default {MAX_RESULT_BYTES})",
+    )
+    parser.add_argument(
+        "--client-limit",
+        type=_positive(int),
+        default=CLIENT_LIMIT,
+        metavar="K",
+        help="queries one client may have in flight; one more gets 429 with Retry-After "
+        f"(default {CLIENT_LIMIT})",
+    )
+    parser.add_argument(
         "--workers",
         type=_positive(int),
         default=2,
@@ -71,6 +92,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> int:
+    from hngraph.server.listen import bind, parse_port
+
+    sock = bind(args.host, parse_port(args.port))  # before anything slow: a bad port fails fast
+    try:
+        return _serve(args, sock)
+    finally:
+        sock.close()
+
+
+def _serve(args: argparse.Namespace, sock: socket.socket) -> int:
     from hngraph import project
     from hngraph.server.app import ServeConfig, run_server
 
@@ -79,9 +110,11 @@ def run(args: argparse.Namespace) -> int:
     config = ServeConfig(
         data=args.data or project.dataset_file(root),
         host=args.host,
-        port=args.port,
+        port=sock.getsockname()[1],
         timeout=args.timeout,
         max_rows=args.max_rows,
+        max_bytes=args.max_bytes,
+        client_limit=args.client_limit,
         workers=args.workers,
         memory_limit_mb=args.memory_limit,
         queries=queries if queries.is_dir() else None,
@@ -91,5 +124,5 @@ def run(args: argparse.Namespace) -> int:
         print(url, flush=True)
         print(f"hngraph serve: listening at {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
-    run_server(config, announce)
+    run_server(config, sock, announce)
     return EXIT_OK

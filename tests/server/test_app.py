@@ -557,7 +557,7 @@ def test_sigterm_stops_the_server_and_its_workers() -> None:
     try:
         _read_url(process)
         workers = _workers_of(process.pid)
-        assert len(workers) == 2
+        assert len(workers) == 3  # two query workers and the spare
         process.send_signal(signal.SIGTERM)
         assert process.wait(20) == 0
         time.sleep(0.3)
