@@ -25,16 +25,23 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from serving import (
+    FIXTURES,
+    ROOT,
+    SLOW_QUERY,
+    SMALL_QUERY,
+    Reply,
+    fixture_data,
+    read_url,
+    serving,
+)
+from serving import request as get
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "publish"
 TIMEOUT = 2.0
 MAX_ROWS = 50
 TASK_1 = "id/list/hunan-vet-reform/task/1"
 EDUCATION = "id/org/hunan-education-department"
 HOSTILE = "id/org/hostile-test-organisation"
-SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-SMALL_QUERY = "ASK { ?s a <https://w3id.org/hngraph/def/Task> }"
 RESOURCE_TYPES = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -43,94 +50,16 @@ RESOURCE_TYPES = {
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_proxy_for_loopback() -> Iterator[None]:
-    """Keep requests to 127.0.0.1 off any proxy named in the environment."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NO_PROXY", "127.0.0.1,localhost")
-        patch.setenv("no_proxy", "127.0.0.1,localhost")
-        yield
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start ``hngraph serve --port 0`` on the fixture data; yield its URL."""
-    folder = tmp_path_factory.mktemp("serve")
-    data = folder / "data.nt"
-    quads = [
-        *ox.parse(path=str(FIXTURES / "mini.ttl")),
-        *ox.parse(path=str(FIXTURES / "hostile.ttl")),
-    ]
-    data.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
-    command = [
-        sys.executable,
-        "-m",
-        "hngraph",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--data",
-        str(data),
-        "--timeout",
-        str(TIMEOUT),
-        "--max-rows",
-        str(MAX_ROWS),
-        "--workers",
-        "2",
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        url = _read_url(process)
+    data = fixture_data(tmp_path_factory.mktemp("serve"))
+    options = ["--timeout", str(TIMEOUT), "--max-rows", str(MAX_ROWS), "--workers", "2"]
+    with serving(data, options) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
 
 
-def _read_url(process: subprocess.Popen) -> str:
-    found: list[str] = []
-    reader = threading.Thread(target=lambda: found.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(120)
-    if not found or not found[0].startswith("http://127.0.0.1:"):
-        process.kill()
-        raise AssertionError(f"serve did not announce its URL: {found} {process.stderr.read()}")
-    return found[0].strip()
-
-
-def get(
-    url: str,
-    accept: str | None = None,
-    method: str = "GET",
-    data: bytes | None = None,
-    content_type: str | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    """One HTTP request; any status is returned, not raised."""
-    request = urllib.request.Request(url, data=data, method=method)
-    if accept is not None:
-        request.add_header("Accept", accept)
-    if content_type is not None:
-        request.add_header("Content-Type", content_type)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return (
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-
-
-def sparql_get(server: str, query: str, accept: str | None = None, **extra: str):
+def sparql_get(server: str, query: str, accept: str | None = None, **extra: str) -> Reply:
     params = urllib.parse.urlencode({"query": query, **extra})
     return get(f"{server}sparql?{params}", accept)
 
@@ -328,6 +257,46 @@ def test_malformed_requests(server: str) -> None:
     assert get(server + "sparql", None, "POST", b"x", "application/octet-stream")[0] == 415
     huge = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 200_000
     assert get(server + "sparql", None, "POST", huge.encode(), "application/sparql-query")[0] == 413
+
+
+# --- CORS ----------------------------------------------------------------------------------
+
+
+def test_cors_preflight_is_answered(server: str) -> None:
+    preflight = {
+        "Origin": "https://yasgui.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    status, headers, body = get(server + "sparql", None, "OPTIONS", headers=preflight)
+    assert status == 204 and body == b""
+    assert headers["access-control-allow-origin"] == "*"
+    methods = {m.strip() for m in headers["access-control-allow-methods"].split(",")}
+    assert {"GET", "POST"} <= methods
+    allowed = {h.strip().lower() for h in headers["access-control-allow-headers"].split(",")}
+    assert {"content-type", "accept"} <= allowed
+    assert int(headers["access-control-max-age"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [(SMALL_QUERY, 200), ("SELECT WHERE {", 400), ("SELECT * WHERE { ?s ?p ?o }", 422)],
+)
+def test_sparql_answers_carry_cors_headers(server: str, query: str, expected: int) -> None:
+    origin = {"Origin": "https://yasgui.example"}
+    data = query.encode()
+    status, headers, _ = get(
+        server + "sparql", None, "POST", data, "application/sparql-query", origin
+    )
+    assert status == expected
+    assert headers["access-control-allow-origin"] == "*"
+    exposed = {h.strip().lower() for h in headers["access-control-expose-headers"].split(",")}
+    assert {"x-hngraph-max-rows", "x-hngraph-result-rows", "retry-after"} <= exposed
+    update = b"INSERT DATA { <https://e.x/a> <https://e.x/b> <https://e.x/c> }"
+    status, headers, _ = get(
+        server + "sparql", None, "POST", update, "application/sparql-update", origin
+    )
+    assert status == 403 and headers["access-control-allow-origin"] == "*"
 
 
 # --- read-only -----------------------------------------------------------------------------
@@ -555,7 +524,7 @@ def test_sigterm_stops_the_server_and_its_workers() -> None:
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        _read_url(process)
+        read_url(process)
         workers = _workers_of(process.pid)
         assert len(workers) == 3  # two query workers and the spare
         process.send_signal(signal.SIGTERM)
