@@ -166,6 +166,8 @@ class QueryPool:
 
     def _top_up(self) -> None:
         """Start workers in the background until the slots and spares are full (lock held)."""
+        if self._closed:
+            return
         missing = self.size + self.spare
         missing -= len(self._idle) + len(self._busy) + len(self._spares) + self._starting
         for _ in range(max(missing, 0)):
