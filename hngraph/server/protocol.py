@@ -147,7 +147,9 @@ def _results(document: bytes, request: QueryRequest, rows: int) -> QueryReply:
     if fmt == "json":
         return QueryReply(200, media_type, document, rows)
     parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-    return QueryReply(200, media_type, parsed.serialize(format=ox_format), rows)
+    body = parsed.serialize(format=ox_format)
+    assert body is not None  # no output given: the bytes are returned
+    return QueryReply(200, media_type, body, rows)
 
 
 def _json_term(term: object) -> dict[str, object]:

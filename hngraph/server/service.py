@@ -65,8 +65,10 @@ def prepare_service(config: ServeConfig) -> Service:
     pages = Pages(site, static=False, endpoint=True, sparql_endpoint=BASE + "sparql")
     entries = catalogue_entries(config.queries, run_base="/sparql", html=True)
     files = release_files(pages, dumps, entries)
+    quads = ox.serialize(site.all_quads(), format=ox.RdfFormat.N_QUADS)
+    assert quads is not None  # no output given: the bytes are returned
     pool = QueryPool(
-        ox.serialize(site.all_quads(), format=ox.RdfFormat.N_QUADS),
+        quads,
         size=config.workers,
         timeout=config.timeout,
         memory_limit_mb=config.memory_limit_mb,

@@ -5,6 +5,7 @@ Every request goes to 127.0.0.1; every wait is bounded.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -24,12 +25,29 @@ SMALL_QUERY = "ASK { ?s a <https://w3id.org/hngraph/def/Task> }"
 Reply = tuple[int, dict[str, str], bytes]
 
 
+#: A label on which a backtracking regex engine takes exponential time (check 8).
+REDOS_LABEL = "a" * 40 + "!"
+REDOS_SUBJECT = "https://example.org/redos-canary"
+
+
+class ServerUrl(str):
+    """The URL of a running ``serve``, with the process id of the server."""
+
+    pid: int
+
+
 def fixture_data(folder: Path) -> Path:
-    """The publish fixtures (mini and hostile) as one N-Quads file in ``folder``."""
+    """The publish fixtures (mini and hostile) and the ReDoS label as one N-Quads file."""
     data = folder / "data.nq"
+    label = ox.Quad(
+        ox.NamedNode(REDOS_SUBJECT),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+        ox.Literal(REDOS_LABEL),
+    )
     quads = [
         *ox.parse(path=str(FIXTURES / "mini.ttl")),
         *ox.parse(path=str(FIXTURES / "hostile.ttl")),
+        label,
     ]
     data.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     return data
@@ -62,14 +80,16 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def serving(data: Path, options: Sequence[str] = ()) -> Iterator[str]:
+def serving(data: Path, options: Sequence[str] = ()) -> Iterator[ServerUrl]:
     """``hngraph serve --port 0 --data DATA OPTIONS`` for the block; yields its URL."""
     command = [sys.executable, "-m", "hngraph", "serve", "--port", "0", "--data", str(data)]
     process = subprocess.Popen(
         [*command, *options], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        yield read_url(process)
+        url = ServerUrl(read_url(process))
+        url.pid = process.pid
+        yield url
     finally:
         stop(process)
 
@@ -97,6 +117,24 @@ def request(
             return response.status, found, response.read()
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server ``pid`` and its live query workers
+    (from /proc; Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def sparql_get(
