@@ -19,7 +19,7 @@ from contextlib import contextmanager
 MAX_QUERY_BYTES = 100_000
 MAX_URL_BYTES = 4 * MAX_QUERY_BYTES  # percent-encoding may triple a query's length
 MAX_BODY_BYTES = 4 * MAX_QUERY_BYTES
-MAX_HEAD_BYTES = 4 * 1024 * 1024
+MAX_HEAD_BYTES = 2 * 1024 * 1024
 RETRY_AFTER = 1  # seconds, for 429 and for a full queue
 #: Default of ``--client-limit``: /sparql queries one client may have in flight.
 CLIENT_LIMIT = 5
