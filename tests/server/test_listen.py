@@ -1,8 +1,9 @@
 """``hngraph serve`` checks ``--host`` and ``--port`` and binds before it loads any data
 (issue 15 item 6): one line on stderr, exit 2, no traceback, nothing printed on stdout.
 
-The data file is a FIFO that nobody writes: a server that read its data before binding would
-hang there, so each case proves the order, not just the message.
+The data file is a FIFO that nobody writes, which the RDF reader refuses: a server that read its
+data before binding would report the data (or hang on it) instead of the host or port, so each
+case proves the order, not just the message.
 """
 
 from __future__ import annotations
