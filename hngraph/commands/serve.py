@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import math
 import socket
 import sys
 from pathlib import Path
 
-from hngraph.errors import EXIT_OK
+from hngraph.errors import EXIT_OK, HngraphError
 from hngraph.server.limits import CLIENT_LIMIT, MAX_RESULT_BYTES
 
+#: Numeric options: (attribute, type, smallest value). Checked in ``run`` so that a bad value is
+#: one line and exit 2, like every other error, before the socket is bound.
+NUMBERS = (
+    ("timeout", float, 0.001),
+    ("max_rows", int, 1),
+    ("max_bytes", int, 1),
+    ("client_limit", int, 1),
+    ("workers", int, 1),
+    ("memory_limit", int, 0),
+)
 
-def _positive(kind: type) -> object:
-    def parse(text: str) -> object:
-        value = kind(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be greater than 0, got {text}")
-        return value
 
-    return parse
+def numbers(args: argparse.Namespace) -> dict[str, float]:
+    """The numeric options as numbers, or ``HngraphError`` naming the option and its range."""
+    found: dict[str, float] = {}
+    for name, kind, smallest in NUMBERS:
+        text = str(getattr(args, name))
+        option = "--" + name.replace("_", "-")
+        try:
+            value = kind(text)
+        except ValueError:
+            raise HngraphError(f"{option} {text}: not a number") from None
+        if not math.isfinite(value):
+            raise HngraphError(f"{option} {text}: must be a finite number")
+        if value < smallest:
+            bound = "greater than 0" if smallest > 0 else "0 or more"
+            raise HngraphError(f"{option} {text}: must be {bound}")
+        found[name] = value
+    return found
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -46,21 +67,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--timeout",
-        type=_positive(float),
         default=10.0,
         metavar="S",
         help="seconds a query may run before it is cancelled (default 10)",
     )
     parser.add_argument(
         "--max-rows",
-        type=_positive(int),
         default=10_000,
         metavar="N",
         help="largest result returned; larger results are refused with 422 (default 10000)",
     )
     parser.add_argument(
         "--max-bytes",
-        type=_positive(int),
         default=MAX_RESULT_BYTES,
         metavar="N",
         help="largest result body in bytes; larger ones are refused with 422 "
@@ -68,7 +86,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--client-limit",
-        type=_positive(int),
         default=CLIENT_LIMIT,
         metavar="K",
         help="queries one client may have in flight; one more gets 429 with Retry-After "
@@ -76,14 +93,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--workers",
-        type=_positive(int),
         default=2,
         metavar="N",
         help="query worker processes (default 2)",
     )
     parser.add_argument(
         "--memory-limit",
-        type=int,
         default=2048,
         metavar="MB",
         help="address-space limit of each query worker in MiB (0: none; default 2048)",
@@ -94,14 +109,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 def run(args: argparse.Namespace) -> int:
     from hngraph.server.listen import bind, parse_port
 
+    values = numbers(args)
     sock = bind(args.host, parse_port(args.port))  # before anything slow: a bad port fails fast
     try:
-        return _serve(args, sock)
+        return _serve(args, values, sock)
     finally:
         sock.close()
 
 
-def _serve(args: argparse.Namespace, sock: socket.socket) -> int:
+def _serve(args: argparse.Namespace, values: dict[str, float], sock: socket.socket) -> int:
     from hngraph import project
     from hngraph.server.app import ServeConfig, run_server
 
@@ -111,12 +127,12 @@ def _serve(args: argparse.Namespace, sock: socket.socket) -> int:
         data=args.data or project.dataset_file(root),
         host=args.host,
         port=sock.getsockname()[1],
-        timeout=args.timeout,
-        max_rows=args.max_rows,
-        max_bytes=args.max_bytes,
-        client_limit=args.client_limit,
-        workers=args.workers,
-        memory_limit_mb=args.memory_limit,
+        timeout=values["timeout"],
+        max_rows=int(values["max_rows"]),
+        max_bytes=int(values["max_bytes"]),
+        client_limit=int(values["client_limit"]),
+        workers=int(values["workers"]),
+        memory_limit_mb=int(values["memory_limit"]),
         queries=queries if queries.is_dir() else None,
     )
 

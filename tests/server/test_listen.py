@@ -58,7 +58,29 @@ def serve(*options: str, data: Path) -> subprocess.CompletedProcess:
 def test_bad_host_or_port_is_one_line_and_exit_2(
     fifo: Path, options: tuple[str, ...], message: str
 ) -> None:
-    result = serve(*options, data=fifo)
+    _one_line_exit_2(serve(*options, data=fifo), message)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (("--timeout", "-1"), "--timeout -1: must be greater than 0"),
+        (("--timeout", "nan"), "--timeout nan: must be a finite number"),
+        (("--timeout", "inf"), "--timeout inf: must be a finite number"),
+        (("--workers", "0"), "--workers 0: must be greater than 0"),
+        (("--max-rows", "ten"), "--max-rows ten: not a number"),
+        (("--max-bytes", "-5"), "--max-bytes -5: must be greater than 0"),
+        (("--client-limit", "0"), "--client-limit 0: must be greater than 0"),
+        (("--memory-limit", "-1"), "--memory-limit -1: must be 0 or more"),
+    ],
+)
+def test_bad_numbers_are_one_line_and_exit_2(
+    fifo: Path, options: tuple[str, ...], message: str
+) -> None:
+    _one_line_exit_2(serve("--port", "0", *options, data=fifo), message)
+
+
+def _one_line_exit_2(result: subprocess.CompletedProcess, message: str) -> None:
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.splitlines()
