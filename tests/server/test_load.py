@@ -135,7 +135,8 @@ def test_checking_long_queries_does_not_stall_pages(server: str) -> None:
         statuses = [future.result(120) for future in checks]
     assert statuses == [400] * 20
     assert all(status == 200 for status, _ in pages)
-    assert max(seconds for _, seconds in pages) < 1.0, pages
+    # generous: measured at most 0.25 s here; checking in the event loop stalled pages 8–12 s
+    assert max(seconds for _, seconds in pages) < 3.0, pages
 
 
 def test_a_1_mb_get_gets_414_not_a_reset(server: str) -> None:

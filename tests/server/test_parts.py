@@ -269,7 +269,7 @@ def test_a_full_queue_is_refused_at_once(data: bytes) -> None:
         started = time.monotonic()
         with pytest.raises(PoolBusy, match="already waiting"):
             pool.run(QueryRequest(SMALL_QUERY, "ASK", "json", 100))
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 5.0  # not after the 20 s time limit
     finally:
         pool.close()  # kills the slow query's worker; the waiting query is told the pool closed
     slow.join(10)
