@@ -13,6 +13,7 @@ import json
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
 from hngraph.server.conneg import choose
 from hngraph.server.limits import (
     MAX_BODY_BYTES,
@@ -34,13 +35,9 @@ RESULT_OFFERS = {
     "text/tab-separated-values": "tsv",
     "text/html": "html",
 }
-GRAPH_OFFERS = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-    "text/plain": "nt",
-}
+#: Media types offered for CONSTRUCT and DESCRIBE results (``hngraph.rdf.formats``), and
+#: ``text/plain`` as N-Triples.
+GRAPH_OFFERS = {FORMATS[key].media_type: key for key in RESOURCE_FORMATS} | {"text/plain": "nt"}
 #: Values of the ``format`` parameter (as sent by browsers' forms and by SPARQLWrapper); an
 #: unknown value is ignored and the Accept header decides.
 RESULT_FORMAT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "html": "html"}

@@ -19,6 +19,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
 from hngraph.rdf.serialize import RDF_LANGSTRING, XSD_STRING, serialize_triples
 
 RESULT_FORMATS = {
@@ -27,12 +28,8 @@ RESULT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", ox.QueryResultsFormat.CSV),
     "tsv": ("text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
 }
-GRAPH_FORMATS = {
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples; charset=utf-8",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+#: CONSTRUCT and DESCRIBE results: the resource formats of ``hngraph.rdf.formats``.
+GRAPH_FORMATS = {key: FORMATS[key].content_type for key in RESOURCE_FORMATS}
 
 
 @dataclass(frozen=True)
