@@ -2,9 +2,21 @@
 
 pyoxigraph cannot cancel a running query, and a thread cannot be stopped, so each query runs in a
 worker process (``hngraph.server.worker``, a fresh interpreter) holding its own in-memory copy of
-the data. On timeout the worker is killed (SIGKILL) and a new one is started in the background; the
-other workers keep answering. Each worker may get an address-space limit, so one query cannot take
-the machine's memory.
+the data. On timeout the worker is killed (SIGKILL); each worker may get an address-space limit,
+so one query cannot take the machine's memory.
+
+Fair under load, so slow queries cannot make every other query wait:
+
+- ``spare`` workers are started beside the ``size`` that answer queries. When a worker is killed
+  (timeout, death or preemption) a spare takes its place at once and a new spare starts in the
+  background, so the endpoint never waits for a worker to load the data.
+- **Preemption**: when a query finds every worker busy, and each of them has run its query for
+  at least ``preempt_after`` seconds, the oldest running query is cancelled (its client gets
+  ``QueryCancelled``, HTTP 503 with ``Retry-After``) and the new query runs on a spare. Slow
+  queries thus hold at most every slot but the newest; a small query waits at most
+  ``preempt_after`` for a slot while slow ones run.
+- **A bounded queue**: at most ``queue_limit`` queries wait for a worker; more are refused at
+  once (``PoolBusy``) instead of piling up until their time runs out.
 
 The pool is synchronous and thread-safe: the server calls ``run`` from its thread pool.
 """
@@ -13,12 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from hngraph.server.protocol import QueryReply, QueryRequest
@@ -34,8 +45,12 @@ class QueryTimeout(PoolError):
     """The query ran past the time limit and its worker was killed."""
 
 
+class QueryCancelled(PoolError):
+    """The query was the oldest running one when a newer query needed its slot."""
+
+
 class PoolBusy(PoolError):
-    """No worker became free within the time limit."""
+    """No worker became free within the time limit, or the queue of waiting queries is full."""
 
 
 class WorkerFailed(PoolError):
@@ -47,6 +62,8 @@ class _Worker:
     process: subprocess.Popen
     send: Connection
     receive: Connection
+    started: float = 0.0  # when its current query started (monotonic)
+    cancelled: bool = field(default=False)
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -58,26 +75,43 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` worker processes, each loading ``data`` (N-Quads bytes) into its own store."""
+    """``size`` worker processes (plus ``spare``), each loading ``data`` (N-Quads bytes)."""
 
     def __init__(
-        self, data: bytes, *, size: int = 2, timeout: float = 10.0, memory_limit_mb: int = 2048
+        self,
+        data: bytes,
+        *,
+        size: int = 2,
+        timeout: float = 10.0,
+        memory_limit_mb: int = 2048,
+        spare: int = 1,
+        preempt_after: float = 0.5,
+        queue_limit: int = 16,
     ) -> None:
         self.data = data
         self.size = size
         self.timeout = timeout
         self.memory_limit_mb = memory_limit_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.spare = spare
+        self.preempt_after = preempt_after
+        self.queue_limit = queue_limit
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._spares: list[_Worker] = []
+        self._starting = 0
+        self._waiting = 0
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._closed = False
 
     def start(self) -> None:
-        """Start every worker and wait until each has loaded the data."""
-        workers = [self._launch() for _ in range(self.size)]
+        """Start every worker and spare and wait until each has loaded the data."""
+        workers = [self._launch() for _ in range(self.size + self.spare)]
         for worker in workers:
             self._await_ready(worker)
-            self._idle.put(worker)
+        with self._cond:
+            self._idle.extend(workers[: self.size])
+            self._spares.extend(workers[self.size :])
 
     def _launch(self) -> _Worker:
         to_child_read, to_child_write = os.pipe()
@@ -107,7 +141,7 @@ class QueryPool:
             Connection(to_child_write, readable=False),
             Connection(from_child_read, writable=False),
         )
-        with self._lock:
+        with self._cond:
             self._all.add(worker)
         try:
             worker.send.send_bytes(self.data)
@@ -127,55 +161,129 @@ class QueryPool:
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
-        with self._lock:
+        with self._cond:
             self._all.discard(worker)
 
-    def _replace(self) -> None:
-        """Start a worker in the background to take the place of a killed one."""
+    def _top_up(self) -> None:
+        """Start workers in the background until the slots and spares are full (lock held)."""
+        if self._closed:
+            return
+        missing = self.size + self.spare
+        missing -= len(self._idle) + len(self._busy) + len(self._spares) + self._starting
+        for _ in range(max(missing, 0)):
+            self._starting += 1
+            starter = threading.Thread(target=self._start_one, name="hngraph-worker-start")
+            starter.daemon = True
+            starter.start()
 
-        def start() -> None:
-            try:
-                worker = self._launch()
-                self._await_ready(worker)
-            except (PoolError, OSError):
-                return
-            if self._closed:
-                self._discard(worker)
-            else:
-                self._idle.put(worker)
+    def _start_one(self) -> None:
+        worker: _Worker | None
+        try:
+            worker = self._launch()
+            self._await_ready(worker)
+        except (PoolError, OSError):
+            worker = None
+        with self._cond:
+            self._starting -= 1
+            if worker is not None and not self._closed:
+                if len(self._idle) + len(self._busy) < self.size:
+                    self._idle.append(worker)
+                else:
+                    self._spares.append(worker)
+                worker = None
+            self._cond.notify_all()
+        if worker is not None:
+            self._discard(worker)
 
-        threading.Thread(target=start, name="hngraph-worker-start", daemon=True).start()
+    def _lost(self, worker: _Worker) -> None:
+        """``worker`` left its slot: a spare takes the slot, and replacements start (lock held)."""
+        self._busy.discard(worker)
+        if self._spares and len(self._idle) + len(self._busy) < self.size:
+            self._idle.append(self._spares.pop())
+        self._top_up()
+        self._cond.notify_all()
+
+    def _acquire(self) -> _Worker:
+        """An idle worker, or a spare after preempting the oldest query (lock held)."""
+        deadline = time.monotonic() + self.timeout
+        if not self._idle and self._waiting >= self.queue_limit:
+            raise PoolBusy(f"{self._waiting} queries are already waiting for a query worker")
+        self._waiting += 1
+        try:
+            while True:
+                if self._closed:
+                    raise PoolError("the endpoint is shutting down")
+                now = time.monotonic()
+                if self._idle:
+                    return self._idle.pop()
+                if self._spares and self._busy:
+                    oldest = min(self._busy, key=lambda w: w.started)
+                    if now - oldest.started >= self.preempt_after and all(
+                        now - w.started >= self.preempt_after for w in self._busy
+                    ):
+                        oldest.cancelled = True
+                        oldest.process.kill()  # its own thread sees the pipe close
+                        self._busy.discard(oldest)
+                        self._top_up()
+                        return self._spares.pop()
+                if now >= deadline:
+                    raise PoolBusy(f"every query worker stayed busy for {self.timeout:g} s")
+                wait = deadline - now
+                if self._spares and self._busy:
+                    youngest = max(w.started for w in self._busy)
+                    wait = min(wait, max(youngest + self.preempt_after - now, 0.01))
+                self._cond.wait(wait)
+        finally:
+            self._waiting -= 1
 
     def run(self, request: QueryRequest) -> QueryReply:
-        """Run one query; raise ``QueryTimeout``, ``PoolBusy`` or ``WorkerFailed``."""
+        """Run one query; raise ``QueryTimeout``, ``QueryCancelled``, ``PoolBusy`` or
+        ``WorkerFailed``."""
         started = time.monotonic()
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise PoolBusy(f"every query worker stayed busy for {self.timeout:g} s") from None
-        remaining = max(self.timeout - (time.monotonic() - started), 0.05)
+        with self._cond:
+            worker = self._acquire()
+            worker.started = time.monotonic()
+            self._busy.add(worker)
+        remaining = max(self.timeout - (worker.started - started), 0.05)
         try:
             worker.send.send(request)
             reply = worker.receive.recv() if worker.receive.poll(remaining) else None
         except (EOFError, OSError):
-            self._discard(worker)
-            self._replace()
+            reply = None
+            failed = True
+        else:
+            failed = False
+        if reply is not None:
+            with self._cond:
+                preempted = worker.cancelled  # answered just before it was killed
+                if not preempted:
+                    self._busy.discard(worker)
+                    self._idle.append(worker)
+                    self._cond.notify_all()
+            if preempted:
+                self._discard(worker)
+            return reply
+        self._discard(worker)
+        with self._cond:
+            self._lost(worker)
+        if worker.cancelled:
+            raise QueryCancelled(
+                "the query was cancelled to make room: every query worker was busy and it was "
+                "the oldest running query; retry later"
+            )
+        if failed:
             raise WorkerFailed(
                 "the query worker stopped while running the query; most likely the query needed "
                 f"more than the memory limit of {self.memory_limit_mb} MiB"
-            ) from None
-        if reply is None:
-            self._discard(worker)
-            self._replace()
-            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was cancelled")
-        self._idle.put(worker)
-        return reply
+            )
+        raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was cancelled")
 
     def close(self) -> None:
         """Kill every worker."""
-        self._closed = True
-        with self._lock:
+        with self._cond:
+            self._closed = True
             workers = list(self._all)
             self._all.clear()
+            self._cond.notify_all()
         for worker in workers:
             worker.kill()

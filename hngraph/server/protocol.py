@@ -1,13 +1,14 @@
 """Query evaluation inside a worker process: a second guard, the result cap and result formats.
 
-The server checks every query with ``hngraph.store.sparqltext.check`` (a tokenizer that refuses
+The server checks every query with ``hngraph.sparql.text.check`` (a tokenizer that refuses
 SERVICE, FROM, LOAD and updates) before it reaches a worker. Here the query is parsed again by a
 real SPARQL grammar (rdflib's parser) and refused if its syntax tree holds a SERVICE pattern or a
 dataset clause, so a trick that fooled one reader still has to fool a second one before pyoxigraph
 (which would fetch a SERVICE target over HTTP) sees the text.
 
 Results are collected up to ``max_rows + 1``: more than ``max_rows`` is an error, never a cut
-result. Serialisation goes through pyoxigraph's own writers.
+result; so is a serialised body of more than ``max_bytes``. Serialisation goes through
+pyoxigraph's own writers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
 from hngraph.rdf.serialize import RDF_LANGSTRING, XSD_STRING, serialize_triples
 
 RESULT_FORMATS = {
@@ -26,12 +28,8 @@ RESULT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", ox.QueryResultsFormat.CSV),
     "tsv": ("text/tab-separated-values; charset=utf-8", ox.QueryResultsFormat.TSV),
 }
-GRAPH_FORMATS = {
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples; charset=utf-8",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+#: CONSTRUCT and DESCRIBE results: the resource formats of ``hngraph.rdf.formats``.
+GRAPH_FORMATS = {key: FORMATS[key].content_type for key in RESOURCE_FORMATS}
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,7 @@ class QueryRequest:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE (from the server's guard)
     fmt: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
     max_rows: int
+    max_bytes: int = 0  # largest body; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,19 @@ def error_reply(status: int, message: str) -> QueryReply:
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryReply:
-    """Run one checked query against ``store`` and serialise the result."""
+    """Run one checked query against ``store`` and serialise the result within both caps."""
+    reply = _execute(store, request)
+    if reply.status == 200 and 0 < request.max_bytes < len(reply.body):
+        return error_reply(
+            422,
+            f"the result is larger than {request.max_bytes} bytes, the limit of this endpoint; "
+            "nothing is returned rather than a cut result. Narrow the query or add LIMIT "
+            "(and OFFSET to page).",
+        )
+    return reply
+
+
+def _execute(store: ox.Store, request: QueryRequest) -> QueryReply:
     reason = refusal(request.text)
     if reason is not None:
         return error_reply(400, reason)
@@ -133,7 +144,9 @@ def _results(document: bytes, request: QueryRequest, rows: int) -> QueryReply:
     if fmt == "json":
         return QueryReply(200, media_type, document, rows)
     parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-    return QueryReply(200, media_type, parsed.serialize(format=ox_format), rows)
+    body = parsed.serialize(format=ox_format)
+    assert body is not None  # no output given: the bytes are returned
+    return QueryReply(200, media_type, body, rows)
 
 
 def _json_term(term: object) -> dict[str, object]:

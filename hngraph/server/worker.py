@@ -1,6 +1,6 @@
 """A query worker process: ``python -m hngraph.server.worker --fds R W``.
 
-Started by ``hngraph.publish.pool`` as a fresh interpreter (never a fork, never a re-import of the
+Started by ``hngraph.server.pool`` as a fresh interpreter (never a fork, never a re-import of the
 caller's ``__main__``). The first message on file descriptor R is the data as N-Quads bytes, loaded
 into an in-memory pyoxigraph store; then it answers ``QueryRequest`` objects read from R with
 ``QueryReply`` objects written to W, until R is closed (so it ends with the server, however the

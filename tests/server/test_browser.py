@@ -2,6 +2,8 @@
 
 Loads the index, a task page and a department page, checks the visible Chinese and English text
 and that the charts rendered, runs a catalogue query from the SPARQL page and sees its rows.
+A page on another origin POSTs a query to ``/sparql`` (CORS preflight included) and reads the
+result and an exposed header.
 Screenshots go to tests/artifacts/. Without Chromium the test is skipped, except in CI (CI=true),
 where a missing browser is a failure: .ci/install-browser.sh installs it.
 """
@@ -184,3 +186,53 @@ def test_catalogue_query_from_the_query_page_shows_rows(server: str, browser: ob
     assert "省教育厅" in rows[0].text or "湖南省教育厅" in rows[0].text
     _screenshot(browser, "sparql-results")
     assert not _console_errors(browser)
+
+
+CROSS_ORIGIN_PAGE = """<!doctype html><meta charset="utf-8"><title>waiting</title><script>
+fetch("ENDPOINT", {
+  method: "POST",
+  headers: {"Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json"},
+  body: "SELECT (COUNT(*) AS ?n) WHERE { ?t a <https://w3id.org/hngraph/def/Task> }"
+}).then(r => r.json().then(j => {
+  document.title = ["ok", r.status, j.results.bindings[0].n.value,
+                    r.headers.get("X-Hngraph-Max-Rows")].join(" ");
+})).catch(e => { document.title = "error " + e; });
+</script>"""
+
+
+@pytest.fixture
+def other_origin(server: str) -> Iterator[str]:
+    """A page on another origin (another loopback port) whose script POSTs a query to /sparql."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = CROSS_ORIGIN_PAGE.replace("ENDPOINT", server + "sparql").encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/" else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page if self.path == "/" else b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+def test_a_page_on_another_origin_can_post_a_query(other_origin: str, browser: object) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(other_origin)  # type: ignore[attr-defined]
+    WebDriverWait(browser, 30).until(lambda driver: driver.title != "waiting")
+    # the preflight passed, the POST answered, and the exposed limit header is readable
+    assert browser.title == "ok 200 30 10000", browser.title  # type: ignore[attr-defined]

@@ -1,0 +1,107 @@
+"""Resource pages by content negotiation (``/id/…``, ``/def/…``) and the release files."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
+from hngraph.server.conneg import choose
+from hngraph.server.responses import CORS_HEADERS, text
+from hngraph.vocab import BASE
+
+RESOURCE_OFFERS = ("text/html", *(FORMATS[k].media_type for k in RESOURCE_FORMATS))
+INDEX_SUFFIX = re.compile(r"^(.*)/index\.(html|ttl|nt|jsonld|rdf)$")
+#: Release paths answered by another file than their own name.
+FILE_ALIASES = {".well-known/void": "void.ttl", "queries": "queries/index.html"}
+VARY = {"Vary": "Accept"}
+
+
+class Target(NamedTuple):
+    """The resource a request path names: its site path, IRI and a forced format (or None)."""
+
+    path: str
+    iri: str
+    forced: str | None
+
+
+def target(path: str, format_param: str | None) -> Target:
+    """The resource of a URL path (without its leading ``/``); ``…/index.ttl`` forces Turtle."""
+    forced = format_param
+    suffix = INDEX_SUFFIX.match(path)
+    if suffix:
+        path, forced = suffix.group(1), suffix.group(2)
+    if path in ("def", "def/"):
+        return Target("def", BASE + "def/", forced)
+    return Target(path, BASE + path, forced)
+
+
+def representation(forced: str | None, accept: str | None) -> str | None:
+    """The format key (``html`` or a key of ``RESOURCE_FORMATS``) for a request, or ``None``
+    when the Accept header allows none of them. A forced format is taken as it is."""
+    if forced is not None:
+        return forced
+    chosen = choose(accept, RESOURCE_OFFERS)
+    if chosen is None:
+        return None
+    if chosen == "text/html":
+        return "html"
+    return next(k for k in RESOURCE_FORMATS if FORMATS[k].media_type == chosen)
+
+
+def release_path(path: str) -> str:
+    """The release file a URL path (without its leading ``/``) answers with."""
+    path = path.rstrip("/") if path.rstrip("/") in FILE_ALIASES else path
+    return FILE_ALIASES.get(path, path)
+
+
+class Resources:
+    """The handlers of resource pages and release files over a prepared ``Service``."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service
+
+    def file(self, name: str) -> Any:
+        """One release file, or 404."""
+        from starlette.responses import Response
+
+        found = self.service.files.get(name)
+        if found is None:
+            return text(404, "not found")
+        data, media_type = found
+        return Response(data, media_type=media_type, headers=dict(CORS_HEADERS))
+
+    async def index(self, request: Any) -> Any:
+        """``/`` and ``/index.html``."""
+        return self.file("index.html")
+
+    async def release_file(self, request: Any) -> Any:
+        """Dumps, metadata, charts, static files, the catalogue."""
+        return self.file(release_path(request.url.path.lstrip("/")))
+
+    async def resource(self, request: Any) -> Any:
+        """One ``/id/…`` or ``/def/…`` resource, in the format asked for."""
+        import pyoxigraph as ox
+        from starlette.responses import HTMLResponse, Response
+
+        from hngraph.publish.links import site_path
+        from hngraph.rdf.serialize import serialize_triples
+
+        found = target(request.url.path.lstrip("/"), request.query_params.get("format"))
+        site = self.service.site
+        node = ox.NamedNode(found.iri) if site_path(found.iri) else None
+        if node is None or not site.has(node):
+            return text(404, f"no resource {found.iri} in this dataset", VARY)
+        if found.forced is not None and found.forced not in (*RESOURCE_FORMATS, "html"):
+            known = ", ".join(RESOURCE_FORMATS)
+            return text(400, f"unknown format {found.forced!r}; use html, {known}")
+        key = representation(found.forced, request.headers.get("accept"))
+        if key is None:
+            return text(406, "acceptable: " + ", ".join(RESOURCE_OFFERS), VARY)
+        if key == "html":
+            pages = self.service.pages
+            html = pages.ontology() if found.path == "def" else pages.resource(node, found.path)
+            return HTMLResponse(html, headers=VARY)
+        body = serialize_triples(site.resource_triples(node), key)
+        headers = {**VARY, **CORS_HEADERS}
+        return Response(body, media_type=FORMATS[key].content_type, headers=headers)

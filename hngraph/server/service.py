@@ -1,0 +1,113 @@
+"""What ``hngraph serve`` serves, prepared before the socket listens: options, pages, files, pool.
+
+``prepare_service`` loads the data, renders the site graph with its release metadata, the charts
+and the static files, and starts the query worker pool (``hngraph.server.pool``). The app
+(``hngraph.server.app``) only reads the prepared ``Service``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hngraph.publish.pages import Pages, QueryEntry
+from hngraph.server.limits import CLIENT_LIMIT, MAX_RESULT_BYTES, PREEMPT_AFTER
+from hngraph.server.pool import QueryPool
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Options of ``hngraph serve``."""
+
+    data: Path
+    host: str = "127.0.0.1"
+    port: int = 0
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_bytes: int = MAX_RESULT_BYTES
+    workers: int = 2
+    memory_limit_mb: int = 2048
+    client_limit: int = CLIENT_LIMIT
+    preempt_after: float = PREEMPT_AFTER
+    queries: Path | None = None
+
+
+@dataclass
+class Service:
+    """What the app serves: pages, files and the query pool, all prepared at start."""
+
+    config: ServeConfig
+    pages: Pages
+    files: dict[str, tuple[bytes, str]]
+    entries: list[QueryEntry]
+    pool: QueryPool
+
+    @property
+    def site(self) -> Any:
+        """The site graph."""
+        return self.pages.site
+
+    def close(self) -> None:
+        """Stop the query workers."""
+        self.pool.close()
+
+
+def prepare_service(config: ServeConfig) -> Service:
+    """Load the data, render charts and files, and start the query workers."""
+    import pyoxigraph as ox
+
+    from hngraph.publish.site import PublishConfig, catalogue_entries, site_for
+    from hngraph.vocab import BASE
+
+    site, dumps = site_for(config.data, PublishConfig(queries=config.queries))
+    pages = Pages(site, static=False, endpoint=True, sparql_endpoint=BASE + "sparql")
+    entries = catalogue_entries(config.queries, run_base="/sparql", html=True)
+    files = release_files(pages, dumps, entries)
+    quads = ox.serialize(site.all_quads(), format=ox.RdfFormat.N_QUADS)
+    assert quads is not None  # no output given: the bytes are returned
+    pool = QueryPool(
+        quads,
+        size=config.workers,
+        timeout=config.timeout,
+        memory_limit_mb=config.memory_limit_mb,
+        preempt_after=config.preempt_after,
+    )
+    try:
+        pool.start()
+    except BaseException:
+        pool.close()
+        raise
+    return Service(config, pages, files, entries, pool)
+
+
+def release_files(
+    pages: Pages, dumps: dict[str, bytes], entries: list[QueryEntry]
+) -> dict[str, tuple[bytes, str]]:
+    """The release paths the server answers (dumps, metadata, static files, charts, catalogue),
+    each as its bytes and media type."""
+    from hngraph.publish.charts import CHARTS, render_charts
+    from hngraph.publish.metadata import dump_name
+    from hngraph.publish.pages import static_files
+    from hngraph.rdf.formats import FORMATS
+    from hngraph.rdf.serialize import jsonld_context, serialize_triples
+
+    site = pages.site
+    files: dict[str, tuple[bytes, str]] = {}
+    for key, data in dumps.items():
+        files[dump_name(key)] = (data, FORMATS[key].content_type)
+    context = json.dumps(jsonld_context(), ensure_ascii=False, indent=1) + "\n"
+    files["context.jsonld"] = (context.encode(), "application/ld+json")
+    files["void.ttl"] = (serialize_triples(site.metadata, "ttl"), "text/turtle; charset=utf-8")
+    for name, data in static_files().items():
+        kind = "text/css; charset=utf-8" if name.endswith(".css") else "text/javascript"
+        files[name] = (data, kind)
+    for name, svg in render_charts(site).items():
+        files[f"charts/{name}.svg"] = (svg, "image/svg+xml")
+    for entry in entries:
+        files[f"queries/{entry.name}.rq"] = (entry.text.encode(), "application/sparql-query")
+    html = "text/html; charset=utf-8"
+    files["index.html"] = (pages.index(CHARTS, dumps).encode(), html)
+    files["queries/index.html"] = (pages.queries(entries).encode(), html)
+    return files
