@@ -60,9 +60,9 @@ PREFIXES: dict[str, str] = {
     "isced": "https://w3id.org/isced/2011/",
 }
 #: Prefixes declared for ad-hoc SPARQL (``hngraph sparql``, the API) when a query does not declare
-#: them, as the Wikidata Query Service does, and used to print IRIs in tables: ``PREFIXES`` plus one
-#: per kind of thing whose local names are plain slugs, so that ``hnorg:hunan-finance-department`` is
-#: a valid SPARQL prefixed name (``hnid:org/…`` is not: ``/`` would need escaping).
+#: them, as the Wikidata Query Service does, and used to print IRIs in tables: ``PREFIXES`` plus
+#: one per kind of thing whose local names are plain slugs, so that
+#: ``hnorg:hunan-finance-department`` is a valid SPARQL prefixed name (``hnid:org/…`` is not).
 SPARQL_PREFIXES: dict[str, str] = {
     **PREFIXES,
     "hnorg": ID + "org/",

@@ -25,7 +25,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="a task-list source file (repeatable; default: data/source/*.txt)",
     )
     parser.add_argument(
-        "--out", type=Path, metavar="DIR", help="output folder (default: data/dataset in a checkout; required in an installed package)"
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: data/dataset in a checkout; required in an installed "
+        "package, whose copy is read-only)",
     )
     parser.add_argument(
         "--check",

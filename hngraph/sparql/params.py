@@ -70,10 +70,13 @@ DOMAINS: dict[str, Domain] = {
     ),
     "area": Domain("policy area", f"?thing <{SKOS_NS}inScheme> <{scheme_iri('policy-area')}> ."),
 }
-LABELS = "|".join(
-    f"<{iri}>"
-    for iri in (SKOS_NS + "prefLabel", RDFS_NS + "label", SKOS_NS + "altLabel", DCTERMS_NS + "title")
+LABEL_PROPERTIES = (
+    SKOS_NS + "prefLabel",
+    RDFS_NS + "label",
+    SKOS_NS + "altLabel",
+    DCTERMS_NS + "title",
 )
+LABELS = "|".join(f"<{iri}>" for iri in LABEL_PROPERTIES)
 CANDIDATES = """SELECT ?thing ?label WHERE {{
   {pattern}
   OPTIONAL {{
@@ -220,5 +223,5 @@ class Resolver:
         if int(value) in numbers:
             return
         where = f"the list {shorten(list_iri)}" if list_iri else "the dataset"
-        held = f"its tasks are numbered {numbers[0]}–{numbers[-1]}" if numbers else "it has no tasks"
+        held = f"its tasks are numbered {numbers[0]}–{numbers[-1]}" if numbers else "no tasks"
         raise UnknownValueError(f"parameter task_number: {where} has no task {int(value)} ({held})")

@@ -36,7 +36,9 @@ def declared(text: str) -> set[str]:
 def declare(text: str) -> str:
     """``text`` with the project's prefixes that it does not declare, on one line in front."""
     mine = declared(text)
-    missing = [f"PREFIX {name}: <{iri}>" for name, iri in SPARQL_PREFIXES.items() if name not in mine]
+    missing = [
+        f"PREFIX {name}: <{iri}>" for name, iri in SPARQL_PREFIXES.items() if name not in mine
+    ]
     return " ".join(missing) + " " + text if missing else text
 
 
@@ -44,9 +46,9 @@ def shorten(iri: str) -> str:
     """A valid prefixed name for ``iri`` (the longest namespace that gives one), else ``<iri>``."""
     best = ""
     for name, namespace in SPARQL_PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(SPARQL_PREFIXES.get(best, "")):
-            if re.fullmatch(LOCAL, iri[len(namespace) :]):
-                best = name
+        longer = len(namespace) > len(SPARQL_PREFIXES.get(best, ""))
+        if longer and iri.startswith(namespace) and re.fullmatch(LOCAL, iri[len(namespace) :]):
+            best = name
     if best:
         return f"{best}:{iri[len(SPARQL_PREFIXES[best]) :]}"
     return f"<{iri}>"

@@ -104,7 +104,7 @@ def shortened_note(count: int, max_width: int) -> str:
 
 
 def table(result: Result, *, max_width: int = MAX_WIDTH) -> str:
-    """An aligned text table with a header rule; ``(no rows)`` when empty; a note if cells were cut."""
+    """An aligned table with a header rule; ``(no rows)`` if empty; a note if cells were cut."""
     cells, cut = [], 0
     for row in result.rows:
         texts = []
