@@ -76,14 +76,19 @@ LABEL_PROPERTIES = (
     SKOS_NS + "altLabel",
     DCTERMS_NS + "title",
 )
-LABELS = "|".join(f"<{iri}>" for iri in LABEL_PROPERTIES)
-CANDIDATES = """SELECT ?thing ?label WHERE {{
+NAME_AS_WRITTEN = DEF + "nameAsWritten"
+LABELS = ", ".join(f"<{iri}>" for iri in LABEL_PROPERTIES)
+CANDIDATES = """SELECT ?thing ?property ?label WHERE {{
   {pattern}
   OPTIONAL {{
-    {{ ?thing {labels} ?label }}
-    UNION {{ ?responsibility <{hn}organization> ?thing ; <{hn}nameAsWritten> ?label }}
+    {{ ?thing ?property ?label FILTER (?property IN ({labels})) }}
+    UNION {{
+      ?responsibility <{hn}organization> ?thing ; <{hn}nameAsWritten> ?label
+      BIND (<{hn}nameAsWritten> AS ?property)
+    }}
   }}
 }}"""
+LANGUAGES = ("zh", "en")
 TASK_NUMBERS = f"""SELECT DISTINCT ?list ?number WHERE {{
   ?task <{RDF_NS}type> <{DEF}Task> ; <{DEF}taskList> ?list ; <{DEF}taskNumber> ?number .
 }}"""
@@ -124,15 +129,19 @@ class Resolver:
         """Every thing of ``domain`` in the dataset, by IRI."""
         if domain not in self._things:
             query = CANDIDATES.format(pattern=domain.pattern, labels=LABELS, hn=DEF)
-            names: dict[str, dict[str, None]] = {}
-            for thing, label in self.store.select(query).rows:
+            names: dict[str, set[tuple[int, int, str]]] = {}
+            order = [*LABEL_PROPERTIES, NAME_AS_WRITTEN]
+            for thing, prop, label in self.store.select(query).rows:
                 if not isinstance(thing, IRI):
                     continue
-                found = names.setdefault(thing.value, {})
-                if isinstance(label, Literal):
-                    found.setdefault(label.value)
-            self._things[domain] = {
-                iri: Thing(iri, tuple(found)) for iri, found in sorted(names.items())
+                found = names.setdefault(thing.value, set())
+                if isinstance(label, Literal) and isinstance(prop, IRI):
+                    language = label.language or ""
+                    rank = LANGUAGES.index(language) if language in LANGUAGES else len(LANGUAGES)
+                    found.add((order.index(prop.value), rank, label.value))
+            self._things[domain] = {  # names: prefLabel first, Chinese before English
+                iri: Thing(iri, tuple(dict.fromkeys(text for *_, text in sorted(found))))
+                for iri, found in sorted(names.items())
             }
         return self._things[domain]
 
