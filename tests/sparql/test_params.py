@@ -39,7 +39,7 @@ def resolve(store: Store, name: str, value: str) -> str:
         "湖南省财政厅",  # the official Chinese name
         "Department of Finance of Hunan Province",  # the English name
         "department of finance of  HUNAN province",  # case and white space do not matter
-        "湖南省财政厅",  # fullwidth forms fold (NFKC)
+        "ｈｕｎａｎ－ｆｉｎａｎｃｅ－ｄｅｐａｒｔｍｅｎｔ",  # fullwidth forms fold (NFKC)
     ],
 )
 def test_a_department_by_any_name(embedded_store: Store, value: str) -> None:
