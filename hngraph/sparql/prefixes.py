@@ -15,9 +15,9 @@ import re
 from hngraph.sparql.text import expand_escapes, tokens
 from hngraph.vocab import SPARQL_PREFIXES
 
-# A conservative PN_LOCAL (SPARQL 1.1 grammar [169]): ASCII letters, digits, '_', '-', '.', not
-# ending in '.'; a local name may start with a digit.
-LOCAL = r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?"
+# A conservative PN_LOCAL (SPARQL 1.1 grammar [169]): ASCII letters, digits, '_' and '-'. No '.':
+# the grammar allows it inside a local name, but pyoxigraph 0.5 reads hn:0.2.0 as hn:0.2 and .0.
+LOCAL = r"[A-Za-z0-9_][A-Za-z0-9_\-]*"
 PREFIXED = r"([A-Za-z][A-Za-z0-9_\-]*)?:(.*)"
 
 
