@@ -9,9 +9,10 @@ The Python API (``hngraph.api``) is imported on first use, so ``import hngraph``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would cost more than hngraph
 if TYPE_CHECKING:
+    from typing import Any
+
     from hngraph.api import (
         AmbiguousValueError,
         KnowledgeGraph,

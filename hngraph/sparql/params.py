@@ -20,7 +20,6 @@ come from the store itself (one SELECT per kind, cached), so resolution works on
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -202,6 +201,8 @@ class Resolver:
 
     def _nearest(self, things: dict[str, Thing], value: str) -> tuple[str, ...]:
         """IRIs of the things whose names or slugs are nearest to ``value``."""
+        import difflib
+
         wanted = key(value)
         names: dict[str, str] = {}
         for thing in things.values():
