@@ -59,6 +59,25 @@ PREFIXES: dict[str, str] = {
     "vann": VANN_NS,
     "isced": "https://w3id.org/isced/2011/",
 }
+#: Prefixes declared for ad-hoc SPARQL (``hngraph sparql``, the API) when a query does not declare
+#: them, as the Wikidata Query Service does, and used to print IRIs in tables: ``PREFIXES`` plus
+#: one per kind of thing whose local names are plain slugs, so that
+#: ``hnorg:hunan-finance-department`` is a valid SPARQL prefixed name (``hnid:org/…`` is not).
+SPARQL_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "hnorg": ID + "org/",
+    "hnlist": ID + "list/",
+    "hnscheme": ID + "scheme/",
+    "hnarea": ID + "concept/policy-area/",
+    "hnkind": ID + "concept/organisation-kind/",
+    "hnrole": ID + "concept/role/",
+    "hnaction": ID + "concept/action-type/",
+    "hndeliverable": ID + "concept/deliverable-type/",
+    "hnlevel": ID + "concept/education-level/",
+    "hninitiative": ID + "concept/initiative/",
+    "hninitiativekind": ID + "concept/initiative-kind/",
+    "hnframework": ID + "concept/national-vet-reform-plan/",
+}
 #: Prefixes of the published Turtle family. ``hnid:`` is left out on purpose: its local names
 #: hold ``/``, which Turtle must escape.
 TURTLE_PREFIXES = {name: iri for name, iri in PREFIXES.items() if name != "hnid"}

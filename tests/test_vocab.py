@@ -8,11 +8,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
+from hngraph import __version__
 from hngraph.vocab import HN, ONTOLOGY_IRI
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology"
 NAMESPACE = str(HN._NS)
-VERSION_IRI = URIRef(NAMESPACE + "0.1.0")
+VERSION_IRI = URIRef(NAMESPACE + __version__)
 
 
 def parse(*names: str) -> Graph:

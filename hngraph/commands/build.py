@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hngraph.errors import EXIT_FAILED, EXIT_OK
+from hngraph.errors import EXIT_FAILED, EXIT_OK, HngraphError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -25,7 +25,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="a task-list source file (repeatable; default: data/source/*.txt)",
     )
     parser.add_argument(
-        "--out", type=Path, metavar="DIR", help="output folder (default: data/dataset)"
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: data/dataset in a checkout; required in an installed "
+        "package, whose copy is read-only)",
     )
     parser.add_argument(
         "--check",
@@ -41,6 +45,11 @@ def run(args: argparse.Namespace) -> int:
 
     root = project.project_root()
     sources = args.source or project.default_sources(root)
+    if args.out is None and not args.check and project.is_packaged(root):
+        raise HngraphError(
+            f"{dataset.default_out_dir(root)} is the installed package's read-only copy; "
+            "give --out DIR to write the dataset elsewhere"
+        )
     out_dir = args.out or dataset.default_out_dir(root)
     if args.check:
         stale = dataset.check_dataset(sources, root, out_dir)

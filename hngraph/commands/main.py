@@ -27,7 +27,7 @@ COMMANDS: tuple[str, ...] = (
 
 
 class _VersionAction(argparse.Action):
-    """Print the version; looked up only when asked for, to keep start-up cheap."""
+    """Print the version on stdout; looked up only when asked for, to keep start-up cheap."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
@@ -35,7 +35,8 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
         from hngraph import __version__
 
-        parser.exit(message=f"hngraph {__version__}\n")
+        sys.stdout.write(f"hngraph {__version__}\n")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hngraph.errors import EXIT_OK, HngraphError
-from hngraph.vocab import ID
 
 if TYPE_CHECKING:
     from hngraph.sparql.catalogue import CatalogueQuery
     from hngraph.store import Store
 
 FORMATS = ("table", "csv", "tsv", "json")
+MAX_WIDTH = 60  # hngraph.sparql.tables.MAX_WIDTH, not imported here to keep --help cheap
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -24,8 +24,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description="Run a query of the catalogue (queries/*.rq) on the built dataset with the "
         "embedded store (pyoxigraph), or on any SPARQL 1.1 endpoint with --endpoint. "
         "Parameters are checked and bound as RDF terms, never pasted into the query.",
-        epilog="example: hngraph query tasks-by-department "
-        f"--param department={ID}org/hunan-finance-department",
+        epilog="examples: hngraph query tasks-by-department --param department=省财政厅; "
+        "a department, list, kind or area is given by IRI, prefixed name "
+        "(hnorg:hunan-finance-department), slug or any of its names",
     )
     parser.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
     parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
@@ -36,11 +37,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="KEY=VALUE",
         help="a parameter value (repeatable); --list shows each query's parameters",
     )
+    add_output_options(parser)
+    add_source_options(parser)
+    return parser
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """--format and --width, shared by query and sparql."""
     parser.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
-    add_source_options(parser)
-    return parser
+    parser.add_argument(
+        "--width",
+        type=int,
+        default=MAX_WIDTH,
+        metavar="N",
+        help=f"table: cut text cells at N columns (0: never; default {MAX_WIDTH}); "
+        "IRIs are never cut",
+    )
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -114,12 +128,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.name:
         raise HngraphError("name a query to run, or use --list to see the catalogue")
     query = get_query(args.name)
-    bindings = query.bindings(parse_params(args.param))  # checked before anything is opened
+    values = parse_params(args.param)
+    query.check_names(values)  # unknown or missing parameters: before anything is opened
+    from hngraph.sparql.params import Resolver
     from hngraph.sparql.tables import render
 
     with open_from_args(args) as store:
-        result = store.select(query.text, bindings)
-    sys.stdout.write(render(result, args.format))
+        result = store.select(query.text, Resolver(store).bindings(query, values))
+    sys.stdout.write(render(result, args.format, max_width=args.width))
     return EXIT_OK
 
 

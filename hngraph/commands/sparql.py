@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hngraph.commands.query import FORMATS, add_source_options, open_from_args
+from hngraph.commands.query import add_output_options, add_source_options, open_from_args
 from hngraph.errors import EXIT_OK, HngraphError
 
 
@@ -16,14 +16,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)",
         description="Run a SPARQL query read from FILE (or - for standard input) on the built "
         "dataset or an endpoint. Queries that could fetch or change data (SERVICE, FROM, "
-        "FROM NAMED, LOAD, updates) are refused before anything runs.",
+        "FROM NAMED, LOAD, updates) are refused before anything runs. The project's prefixes "
+        "(hn:, hnid:, hnorg:, hnlist:, hnarea:, skos:, org:, …) are declared for you unless the "
+        "query declares them itself.",
         epilog="SELECT prints a table (or --format csv|tsv|json); ASK prints true or false; "
         "CONSTRUCT and DESCRIBE print sorted N-Triples.",
     )
     parser.add_argument("file", metavar="FILE", help="the query file, or - for standard input")
-    parser.add_argument(
-        "--format", choices=FORMATS, default="table", help="SELECT output format (default: table)"
-    )
+    add_output_options(parser)
     add_source_options(parser)
     return parser
 
@@ -39,15 +39,16 @@ def read_query(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from hngraph.sparql.prefixes import declare
     from hngraph.sparql.text import check
 
-    text = read_query(args.file)
+    text = declare(read_query(args.file))
     form = check(text).form  # refuses SERVICE / FROM / LOAD / updates before opening a store
     with open_from_args(args) as store:
         if form == "SELECT":
             from hngraph.sparql.tables import render
 
-            sys.stdout.write(render(store.select(text), args.format))
+            sys.stdout.write(render(store.select(text), args.format, max_width=args.width))
         elif form == "ASK":
             sys.stdout.write("true\n" if store.ask(text) else "false\n")
         else:

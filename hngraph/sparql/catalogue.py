@@ -160,8 +160,8 @@ class CatalogueQuery(NamedTuple):
             if optional or not parameter.optional
         }
 
-    def bindings(self, values: Mapping[str, str]) -> dict[str, Term]:
-        """Check ``values`` (name → text) and turn them into variable → term."""
+    def check_names(self, values: Mapping[str, str]) -> dict[str, Parameter]:
+        """Refuse unknown and missing parameters; return the query's parameters by name."""
         known = {parameter.name: parameter for parameter in self.parameters}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -173,6 +173,11 @@ class CatalogueQuery(NamedTuple):
         if missing:
             hints = ", ".join(f"{name}={known[name].example}" for name in missing)
             raise ParameterError(f"{self.name}: missing parameter, e.g. --param {hints}")
+        return known
+
+    def bindings(self, values: Mapping[str, str]) -> dict[str, Term]:
+        """Check ``values`` (name → text) and turn them into variable → term."""
+        known = self.check_names(values)
         return {known[name].variable: known[name].term(values[name]) for name in values}
 
     def run(self, store: Store, values: Mapping[str, str] | None = None) -> Result:
@@ -182,11 +187,9 @@ class CatalogueQuery(NamedTuple):
 
 def catalogue_dir(root: Path | None = None) -> Path:
     """The folder of catalogue queries."""
-    if root is None:
-        from hngraph.project import project_root
+    from hngraph.project import project_root, queries_dir
 
-        root = project_root()
-    return root / "queries"
+    return queries_dir(root or project_root())
 
 
 def load_catalogue(folder: Path | None = None) -> dict[str, CatalogueQuery]:

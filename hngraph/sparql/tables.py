@@ -1,8 +1,11 @@
 """Render query results as an aligned text table, CSV, TSV or SPARQL JSON.
 
 - ``table``: for reading in a terminal. Columns are aligned by display width (East Asian
-  wide and fullwidth characters count as two columns), numbers are right-aligned, project
-  IRIs are shortened to ``hnid:``/``hn:`` and long cells are cut at ``max_width`` with ``…``.
+  wide and fullwidth characters count as two columns), numbers are right-aligned, IRIs are
+  printed as valid SPARQL prefixed names or ``<IRI>`` (``hngraph.sparql.prefixes.shorten``: they
+  paste back into a query and into ``--param``, so they are never cut), and other cells longer
+  than ``max_width`` columns are cut with ``…``; a last line then says how many were cut and how
+  to see them whole. ``max_width=0`` cuts nothing.
 - ``csv``: RFC 4180 quoting, a header row, full IRIs and lexical forms (like SPARQL CSV).
 - ``tsv``: the same values, tab-separated; tab, newline, carriage return and backslash in a
   value are written as ``\\t``, ``\\n``, ``\\r``, ``\\\\``.
@@ -27,13 +30,10 @@ from hngraph.rdf.terms import (
     Literal,
     Term,
 )
+from hngraph.sparql.prefixes import shorten
 from hngraph.store.base import Result
 
 FORMATS = ("table", "csv", "tsv", "json")
-SHORT_PREFIXES = (
-    ("https://w3id.org/hngraph/id/", "hnid:"),
-    ("https://w3id.org/hngraph/def/", "hn:"),
-)
 NUMERIC = INTEGER_TYPES | {XSD_DECIMAL, XSD_DOUBLE, XSD_FLOAT}
 MAX_WIDTH = 60
 
@@ -71,8 +71,8 @@ def display_width(text: str) -> int:
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut to at most ``width`` columns, ending in ``…`` if it was cut."""
-    if display_width(text) <= width:
+    """``text`` cut to at most ``width`` columns, ending in ``…`` if it was cut (0: no limit)."""
+    if width <= 0 or display_width(text) <= width:
         return text
     out, used = [], 0
     for char in text:
@@ -84,18 +84,36 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
-def _short(term: Term | None) -> str:
-    text = plain(term)
+def cell(term: Term | None) -> str:
+    """One table cell before any cut: an IRI as ``shorten`` writes it, other values on one line."""
     if isinstance(term, IRI):
-        for long, short in SHORT_PREFIXES:
-            if text.startswith(long):
-                return short + text[len(long) :]
-    return " ".join(text.split()) if "\n" in text or "\r" in text or "\t" in text else text
+        return shorten(term.value)
+    text = plain(term)
+    if "\n" in text or "\r" in text or "\t" in text:
+        text = " ".join(text.split())
+    return text
+
+
+def shortened_note(count: int, max_width: int) -> str:
+    """The line under a table whose cells were cut."""
+    cells = "1 cell was" if count == 1 else f"{count} cells were"
+    return (
+        f"({cells} cut to {max_width} columns, marked …; "
+        "see them whole with --format csv, or --width 0)"
+    )
 
 
 def table(result: Result, *, max_width: int = MAX_WIDTH) -> str:
-    """An aligned text table with a header rule; ``(no rows)`` when empty."""
-    cells = [[fit(_short(term), max_width) for term in row] for row in result.rows]
+    """An aligned table with a header rule; ``(no rows)`` if empty; a note if cells were cut."""
+    cells, cut = [], 0
+    for row in result.rows:
+        texts = []
+        for term in row:
+            whole = cell(term)
+            text = whole if isinstance(term, IRI) else fit(whole, max_width)
+            cut += text != whole
+            texts.append(text)
+        cells.append(texts)
     widths = [display_width(name) for name in result.columns]
     for row in cells:
         widths = [max(w, display_width(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -119,6 +137,8 @@ def table(result: Result, *, max_width: int = MAX_WIDTH) -> str:
     lines.extend(line(row) for row in cells)
     if not result.rows:
         lines.append("(no rows)")
+    if cut:
+        lines.append(shortened_note(cut, max_width))
     return "\n".join(lines) + "\n"
 
 

@@ -83,8 +83,9 @@ def test_workload_through_the_endpoint(oxigraph_server: Any, capsys: pytest.Capt
 def test_table_aligns_chinese_text(capsys: pytest.CaptureFixture) -> None:
     _, out, _ = run(["query", "department-workload"], capsys)
     lines = out.splitlines()
-    header, rule, rows = lines[0], lines[1], lines[2:]
+    header, rule, rows, note = lines[0], lines[1], lines[2:-1], lines[-1]
     assert len(rows) == 21
+    assert note.startswith("(") and "--width 0" in note
     name_column = display_width(header[: header.index("name_zh")])
     for row in rows:
         first_end = row.index(" ")
@@ -117,19 +118,26 @@ def test_the_optional_list_parameter(capsys: pytest.CaptureFixture) -> None:
     assert code == 0
     assert every.splitlines()[0].startswith("list,task_number,")
     assert only == every  # the built dataset holds the Hunan list only
-    code, other, _ = run([*base, "--param", "list=https://w3id.org/hngraph/id/list/none"], capsys)
-    assert (code, other.splitlines()) == (0, [every.splitlines()[0]])
+    for name in ("hunan-vet-reform", "hnlist:hunan-vet-reform", "湖南省工作任务清单"):
+        assert run([*base, "--param", f"list={name}"], capsys) == (0, every, "")
+    code, other, err = run([*base, "--param", "list=https://w3id.org/hngraph/id/list/none"], capsys)
+    assert (code, other) == (2, "")  # names nothing: an error, not an empty table
+    assert "no task list in the dataset has the IRI" in err
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["query", "no-such-query"], "no catalogue query named 'no-such-query'"),
-        (["query", "task-size", "--param", "list=hunan-vet-reform"], "not an absolute http"),
+        (["query", "task-size", "--param", "list=hunan"], "no task list in the dataset is called"),
         (["query"], "name a query"),
         (["query", "tasks-by-department"], "missing parameter, e.g. --param department="),
         (["query", "tasks-by-department", "--param", "department"], "expected KEY=VALUE"),
-        (["query", "tasks-by-department", "--param", "department=x y"], "is not allowed in an IRI"),
+        (
+            ["query", "tasks-by-department", "--param", "department=https://x/a b"],
+            "is not allowed in an IRI",
+        ),
+        (["query", "task-detail", "--param", "task_number=99"], "has no task 99"),
         (["query", "department-workload", "--param", "x=1"], "unknown parameter x"),
         (
             [
