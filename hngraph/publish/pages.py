@@ -121,8 +121,13 @@ class Pages:
             "resource.html", path, view=view, title_zh=view.title_zh, title_en=view.title_en
         )
 
-    def index(self, charts: Sequence[str], downloads: Mapping[str, bytes]) -> str:
-        """The home page: the dataset, its lists, charts and downloads."""
+    def index(
+        self,
+        charts: Sequence[str],
+        downloads: Mapping[str, bytes],
+        tables: Mapping[str, bytes] | None = None,
+    ) -> str:
+        """The home page: the dataset, its lists, charts, downloads and tabular files."""
         import hashlib
 
         site = self.site
@@ -147,6 +152,10 @@ class Pages:
             }
             for key, data in downloads.items()
         ]
+        table_rows = [
+            {"href": link.asset(path), "name": path.rsplit("/", 1)[-1], "size": len(data)}
+            for path, data in sorted((tables or {}).items())
+        ]
         return self._render(
             "index.html",
             "",
@@ -158,6 +167,7 @@ class Pages:
             lists=lists,
             charts=[self._chart(name, link, viewer) for name in charts],
             downloads=rows,
+            tables=table_rows,
             sparql_endpoint=self.sparql_endpoint,
         )
 
