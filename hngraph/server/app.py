@@ -131,7 +131,8 @@ def prepare_service(config: ServeConfig) -> Service:
     from hngraph.publish.site import PublishConfig, catalogue_entries, site_for
 
     publish_config = PublishConfig(queries=config.queries)
-    site, dumps = site_for(config.data, publish_config)
+    site, prepared = site_for(config.data, publish_config)
+    dumps = prepared.dumps
     pages = Pages(site, static=False, endpoint=True, sparql_endpoint=BASE + "sparql")
     entries = catalogue_entries(config.queries, run_base="/sparql", html=True)
     files: dict[str, tuple[bytes, str]] = {}
@@ -141,15 +142,14 @@ def prepare_service(config: ServeConfig) -> Service:
     from hngraph.rdf.serialize import serialize_triples
 
     files["void.ttl"] = (serialize_triples(site.metadata, "ttl"), "text/turtle; charset=utf-8")
-    for name, data in static_files().items():
-        kind = "text/css; charset=utf-8" if name.endswith(".css") else "text/javascript"
-        files[name] = (data, kind)
+    for name, data in [*static_files().items(), *prepared.tables.items()]:
+        files[name] = (data, asset_type(name))
     for name, svg in render_charts(site).items():
         files[f"charts/{name}.svg"] = (svg, "image/svg+xml")
     for entry in entries:
         files[f"queries/{entry.name}.rq"] = (entry.text.encode(), "application/sparql-query")
     files["index.html"] = (
-        pages.index(CHARTS, dumps).encode(),
+        pages.index(CHARTS, dumps, prepared.tables).encode(),
         "text/html; charset=utf-8",
     )
     files["queries/index.html"] = (pages.queries(entries).encode(), "text/html; charset=utf-8")
@@ -166,6 +166,17 @@ def prepare_service(config: ServeConfig) -> Service:
         pool.close()
         raise
     return Service(config, pages, files, entries, pool)
+
+
+def asset_type(name: str) -> str:
+    """The media type of a static or tabular file, by its suffix."""
+    import mimetypes
+
+    suffix = name.rsplit(".", 1)[-1]
+    known = {"js": "text/javascript; charset=utf-8", "db": "application/vnd.sqlite3"}
+    kind = known.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    textual = ("text/css", "text/csv", "text/plain", "text/markdown")
+    return f"{kind}; charset=utf-8" if kind in textual else kind
 
 
 def _json(value: object) -> bytes:
@@ -413,6 +424,7 @@ def create_app(service: Service) -> Any:
         Route("/dataset/{path:path}", release_file, methods=["GET"]),
         Route("/charts/{path:path}", release_file, methods=["GET"]),
         Route("/static/{path:path}", release_file, methods=["GET"]),
+        Route("/tables/{path:path}", release_file, methods=["GET"]),
         Route("/void.ttl", release_file, methods=["GET"]),
         Route("/context.jsonld", release_file, methods=["GET"]),
         Route("/.well-known/void", release_file, methods=["GET"]),
