@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from hngraph.publish.links import Linker, site_path
 from hngraph.publish.metadata import dump_name
-from hngraph.publish.pages import Pages, QueryEntry, static_files
+from hngraph.publish.pages import Pages, QueryEntry, editor_policy, static_files
 from hngraph.publish.views import Value
 from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
 from hngraph.rdf.serialize import compact, jsonld_context
@@ -89,6 +89,9 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+#: The query editor (YASGUI) sends its queries with fetch() and injects one <style>: its page
+#: alone may also connect to its own origin and use that style (``pages.editor_policy``).
+EDITOR_CSP = editor_policy(SECURITY_HEADERS[0][1].decode())
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ def prepare_service(config: ServeConfig) -> Service:
         "text/html; charset=utf-8",
     )
     files["queries/index.html"] = (pages.queries(entries).encode(), "text/html; charset=utf-8")
+    editor = pages.editor(entries, endpoint="/sparql")
+    files["editor/index.html"] = (editor.encode(), "text/html; charset=utf-8")
 
     pool = QueryPool(
         ox.serialize(site.all_quads(), format=ox.RdfFormat.N_QUADS),
@@ -229,7 +234,10 @@ def create_app(service: Service) -> Any:
         if found is None:
             return text(404, "not found")
         data, media_type = found
-        return Response(data, media_type=media_type, headers={"Access-Control-Allow-Origin": "*"})
+        headers = {"Access-Control-Allow-Origin": "*"}
+        if name == "editor/index.html":
+            headers["Content-Security-Policy"] = EDITOR_CSP
+        return Response(data, media_type=media_type, headers=headers)
 
     async def index(request: Request) -> Response:
         return file_response("index.html")
@@ -238,8 +246,8 @@ def create_app(service: Service) -> Any:
         path = request.url.path.lstrip("/")
         if path == ".well-known/void":
             path = "void.ttl"
-        if path in ("queries", "queries/"):
-            path = "queries/index.html"
+        if path in ("queries", "queries/", "editor", "editor/"):
+            path = path.rstrip("/") + "/index.html"
         return file_response(path)
 
     async def resource(request: Request) -> Response:
@@ -421,6 +429,8 @@ def create_app(service: Service) -> Any:
         Route("/id/{path:path}", resource, methods=["GET"]),
         Route("/queries", release_file, methods=["GET"]),
         Route("/queries/{path:path}", release_file, methods=["GET"]),
+        Route("/editor", release_file, methods=["GET"]),
+        Route("/editor/{path:path}", release_file, methods=["GET"]),
         Route("/dataset/{path:path}", release_file, methods=["GET"]),
         Route("/charts/{path:path}", release_file, methods=["GET"]),
         Route("/static/{path:path}", release_file, methods=["GET"]),
