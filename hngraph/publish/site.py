@@ -169,6 +169,7 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     entries = catalogue_entries(config.queries, run_base=config.sparql_endpoint, html=False)
     files["index.html"] = pages.index(CHARTS, dumps, prepared.tables).encode()
     files["queries/index.html"] = pages.queries(entries).encode()
+    files["editor/index.html"] = pages.editor(entries, endpoint=config.endpoint_target).encode()
     for entry in entries:
         files[f"queries/{entry.name}.rq"] = entry.text.encode()
     for node, path in resource_nodes(site):
