@@ -206,10 +206,11 @@ def _loaded_from(driver: Any) -> set[str]:
     return {re.match(r"^[a-z]+://[^/]+", name).group(0) for name in names}
 
 
-def _open_editor(driver: Any, server: str) -> None:
+def _open_editor(driver: Any, url: str) -> None:
+    """Open the editor page at ``url`` and wait until YASGUI has started."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(server + "editor")
+    driver.get(url)
     WebDriverWait(driver, WAIT).until(
         lambda d: d.execute_script("return Boolean(window.hngraphEditor)")
     )
@@ -232,7 +233,7 @@ def test_yasgui_runs_a_catalogue_query_and_shows_the_rows(
 ) -> None:
     from selenium.webdriver.common.by import By
 
-    _open_editor(browser, server)
+    _open_editor(browser, server + "editor")
     assert browser.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror")  # the YASQE editor
     rows = _run_example(browser, "department-workload", len(workload))
     assert len(rows) == len(workload)
@@ -255,7 +256,7 @@ def test_yasgui_chart_view_draws_the_rows(server: str, browser: Any, workload: l
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    _open_editor(browser, server)
+    _open_editor(browser, server + "editor")
     _run_example(browser, "department-workload", len(workload))
     browser.find_element(By.CSS_SELECTOR, ".yasr .select_chart").click()
     WebDriverWait(browser, WAIT).until(
@@ -279,7 +280,7 @@ def test_yasgui_runs_an_edited_query(server: str, browser: Any, project_root: Pa
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    _open_editor(browser, server)
+    _open_editor(browser, server + "editor")
     world = oracle.World(project_root)
     browser.execute_script(
         "const tab = window.hngraphEditor.getTab(); tab.setQuery(arguments[0]);"
@@ -291,4 +292,40 @@ def test_yasgui_runs_an_edited_query(server: str, browser: Any, project_root: Pa
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, cell))
     text = browser.find_element(By.CSS_SELECTOR, cell).text
     assert re.sub(r"\D", "", text.split("^^")[0]) == str(len(world.tasks))
+    assert not _console_errors(browser)
+
+
+@pytest.fixture(scope="module")
+def static_host(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A static release whose editor queries ``server``, served from another loopback origin."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from hngraph.publish.site import write_release
+
+    config = PublishConfig(queries=QUERIES, endpoint_url=server + "sparql")
+    folder = tmp_path_factory.mktemp("static") / "release"
+    write_release(render_release(load_site_graph(DATASET), DATASET.name, config), folder)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_the_static_release_editor_queries_the_endpoint_across_origins(
+    static_host: str, server: str, browser: Any, workload: list
+) -> None:
+    _open_editor(browser, static_host + "editor/index.html")
+    rows = _run_example(browser, "department-workload", len(workload))
+    assert len(rows) == len(workload)
+    assert _loaded_from(browser) == {static_host.rstrip("/"), server.rstrip("/")}
     assert not _console_errors(browser)
