@@ -174,13 +174,16 @@ def prepare_service(config: ServeConfig) -> Service:
 
 
 def asset_type(name: str) -> str:
-    """The media type of a static or tabular file, by its suffix."""
+    """The media type of a static or tabular file: the one its DCAT distribution states, else by
+    its suffix."""
     import mimetypes
 
-    suffix = name.rsplit(".", 1)[-1]
-    known = {"js": "text/javascript; charset=utf-8", "db": "application/vnd.sqlite3"}
-    kind = known.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    textual = ("text/css", "text/csv", "text/plain", "text/markdown")
+    from hngraph.publish.tables.distributions import kind_of
+
+    tabular = kind_of(name) if name.startswith("tables/") else None
+    guessed = "text/javascript" if name.endswith(".js") else mimetypes.guess_type(name)[0]
+    kind = tabular[1].media_type if tabular else guessed or "application/octet-stream"
+    textual = ("text/css", "text/csv", "text/plain", "text/markdown", "text/javascript")
     return f"{kind}; charset=utf-8" if kind in textual else kind
 
 
