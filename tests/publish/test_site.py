@@ -446,6 +446,12 @@ def test_htaccess_dumps_and_endpoint(release: dict[str, bytes]) -> None:
     assert _redirect(rules, "sparql", "") == (307, "https://example.org/hngraph/sparql")
     status, target = _redirect(rules, "dataset/hngraph.nq", "")
     assert status == 302 and target.removeprefix("https://example.org/hngraph/") in release
+    tables = [name for name in release if name.startswith("tables/")]
+    assert tables
+    for name in [*tables, "editor", "editor/"]:
+        status, target = _redirect(rules, name, "")
+        assert status == 302, name
+        assert target.removeprefix("https://example.org/hngraph/") in release, name
 
 
 # --- writing -------------------------------------------------------------------------------
