@@ -345,13 +345,14 @@ def _datasette(folder: Path, tmp_path: Path, paths: list[str]) -> list[Any]:
 def test_datasette_answers_the_workload_like_the_oracle(
     folder: Path, tmp_path: Path, world: Any
 ) -> None:
-    (canned, search, page) = _datasette(
+    (canned, search, page, by_name) = _datasette(
         folder,
         tmp_path,
         [
             "/hngraph/department_workload.json?_shape=array",
             f"/hngraph/measures.json?_search={PHRASE}&_shape=array",
             "/hngraph/tasks",
+            "/hngraph/tasks_of_department.json?name=省财政厅&_shape=array",
         ],
     )
     assert canned.status_code == 200, canned.text
@@ -369,6 +370,12 @@ def test_datasette_answers_the_workload_like_the_oracle(
     html = page.text
     assert "任务 / Tasks" in html and "CC BY 4.0" in html
     assert 'name="_search"' in html  # datasette found the full-text index
+    assert by_name.status_code == 200, by_name.text
+    finance = oracle.tasks_by_department(world, {"department": oracle.FINANCE})
+    assert [(r["task_number"], r["role_zh"], r["text_zh"]) for r in by_name.json()] == [
+        (int(r[1].value), "牵头" if r[2].value == oracle.LEAD else "配合", r[3].value)
+        for r in finance
+    ]
 
 
 def test_datasette_metadata_names_licence_and_source(folder: Path, world: Any) -> None:
