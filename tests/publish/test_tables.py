@@ -408,3 +408,25 @@ def test_dcat_lists_each_tabular_file(site: Any) -> None:
         "tables/hngraph.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "tables/hngraph.db": "application/vnd.sqlite3",
     }
+
+
+def test_a_text_that_looks_like_a_formula_stays_text(site: Any) -> None:
+    """Hostile or odd texts reach the workbook as text, never as a formula a spreadsheet runs."""
+    from openpyxl import load_workbook
+
+    from hngraph.publish.tables.about import about
+    from hngraph.publish.tables.model import Column, Table
+    from hngraph.publish.tables.workbook import render_workbook
+
+    formula = '=HYPERLINK("https://example.org/x","click")'
+    table = Table(
+        "odd",
+        "怪",
+        "Odd",
+        "A table with a formula-like text.",
+        (Column("iri", "IRI", "IRI", "key", "anyURI"), Column("text", "文", "Text", "text")),
+        rows=[(BASE + "id/odd/1", formula)],
+    )
+    book = load_workbook(io.BytesIO(render_workbook([table], about(site))))
+    cell = book["odd"]["B2"]
+    assert (cell.value, cell.data_type) == (formula, "s")

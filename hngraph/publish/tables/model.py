@@ -200,7 +200,11 @@ def tasks(site: SiteGraph) -> Table:
             _int_column("departments", "责任部门数", "Departments", "Departments listed"),
             _int_column("measures", "举措数", "Measures", "Measures (举措) of the task"),
             _int_column(
-                "source_line", "来源行号", "Source line", "Line of the 序号 cell in the source file"
+                "source_line",
+                "来源行号",
+                "Source line",
+                "Line of the 序号 cell in the source file",
+                required=False,
             ),
         ),
         foreign_keys=(

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 from hngraph.publish.tables.about import About
 from hngraph.publish.tables.model import Table
@@ -43,6 +44,7 @@ def render_workbook(tables: Sequence[Table], about: About) -> bytes:
         sheet.append([c.name for c in table.columns])
         for row in table.rows:
             sheet.append(list(row))
+            _as_text(sheet[sheet.max_row])
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
@@ -77,6 +79,14 @@ def render_workbook(tables: Sequence[Table], about: About) -> bytes:
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()
     return _fixed_times(raw.getvalue())
+
+
+def _as_text(cells: Sequence[Any]) -> None:
+    """Keep a text that starts with ``=`` a text: openpyxl would store it as a formula, which a
+    spreadsheet would then evaluate (a label ``=HYPERLINK(…)`` must show, not run)."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def _about_rows(tables: Sequence[Table], about: About) -> list[list[str]]:
