@@ -37,6 +37,7 @@ def render_workbook(tables: Sequence[Table], about: About) -> bytes:
     sheet.title = ABOUT_SHEET
     for row in _about_rows(tables, about):
         sheet.append(row)
+        _as_text(sheet[sheet.max_row])
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 80
     for table in tables:
