@@ -237,6 +237,9 @@ def test_yasgui_runs_a_catalogue_query_and_shows_the_rows(
     assert browser.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror")  # the YASQE editor
     rows = _run_example(browser, "department-workload", len(workload))
     assert len(rows) == len(workload)
+    assert browser.execute_script("return window.hngraphEditor.getTab().getName()") == (
+        "department-workload"
+    )
     for row, (iri, name, lead, supporting, total) in zip(rows, workload, strict=True):
         cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
         assert cells[1] == "hnid:" + iri.removeprefix("https://w3id.org/hngraph/id/")

@@ -188,8 +188,8 @@ function start() {
   tab().setQuery(first);
   for (const button of document.querySelectorAll("#examples button[data-query]")) {
     button.addEventListener("click", () => {
-      const index = Number(button.dataset.query);
-      tab().setQuery(config.examples[index].query);
+      const example = config.examples[Number(button.dataset.query)];
+      tab().setName(example.name).setQuery(example.query);
       tab().getYasqe().query().catch(() => {});
     });
   }
