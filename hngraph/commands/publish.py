@@ -1,4 +1,5 @@
-"""``hngraph publish``: write a static release (dumps, metadata, pages, charts, w3id rules)."""
+"""``hngraph publish``: write a static release (dumps, tables, metadata, pages, charts, query
+editor, w3id rules)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from hngraph.errors import EXIT_OK
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "publish",
-        help="write a static release of the dataset: dumps, DCAT/VoID, pages, charts",
+        help="write a static release of the dataset: dumps, tables, DCAT/VoID, pages, charts",
         description="Write the dataset in six RDF formats (named graphs in N-Quads and TriG), its "
+        "tables (CSV with CSVW metadata, an XLSX workbook, a SQLite database for datasette), its "
         "DCAT + VoID description, a SHA-256 manifest, bilingual HTML pages for every resource, "
-        "the ontology and the query catalogue, charts, and .htaccess rules for w3id.org. The "
+        "the ontology and the query catalogue, charts, a query editor (YASGUI), and .htaccess "
+        "rules for w3id.org. The "
         "release is written to a temporary folder and renamed into place; the same inputs give "
         "byte-identical files. See docs/publishing.md.",
     )
@@ -36,7 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument(
         "--endpoint-url",
         metavar="URL",
-        help="where w3id should send /sparql (default: DEPLOY_URL + sparql)",
+        help="where w3id should send /sparql and the query editor sends its queries "
+        "(default: DEPLOY_URL + sparql)",
     )
     return parser
 

@@ -8,6 +8,9 @@ Modules, one job each:
 - ``links``, ``views`` and ``pages``: where pages live, what they show, and their HTML
   (Jinja2 templates in ``templates/``, autoescaped; ``static/`` holds the CSS and one script);
 - ``charts``: the index page's charts (matplotlib SVG);
+- ``tables``: the tabular release (CSV + CSVW metadata, XLSX, SQLite with full-text search and
+  datasette's metadata) and its DCAT distributions;
+- ``static/yasgui/`` and ``static/editor.js``: the query editor (vendored YASGUI) on ``editor/``;
 - ``htaccess``: redirect rules for w3id.org;
 - ``site``: every file of a static release, and ``publish`` that writes one atomically;
 

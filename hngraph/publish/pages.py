@@ -1,4 +1,5 @@
-"""HTML pages from Jinja2 templates (autoescaped): resources, index, ontology, queries, SPARQL.
+"""HTML pages from Jinja2 templates (autoescaped): resources, index, ontology, queries, SPARQL,
+the query editor.
 
 Pages are rendered from views (``views``) with one ``Linker``; the same code serves the static
 release and the server, which differ only in how they link.
@@ -6,6 +7,7 @@ release and the server, which differ only in how they link.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +68,50 @@ def environment() -> Any:
 
 
 def static_files() -> dict[str, bytes]:
-    """The stylesheet and script, by release path (``static/…``)."""
-    return {f"static/{p.name}": p.read_bytes() for p in sorted(STATIC.iterdir()) if p.is_file()}
+    """The stylesheet, scripts and the vendored editor (``static/yasgui/``), by release path."""
+    return {
+        "static/" + p.relative_to(STATIC).as_posix(): p.read_bytes()
+        for p in sorted(STATIC.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+#: A ``<style>`` element the YASGUI bundle writes at run time (its table column resizer).
+_INJECTED_STYLE = re.compile(r"createStyle\(\w+,`([^`$]*)`\)")
+
+
+def yasgui_style_sources() -> list[str]:
+    """CSP sources (``'sha256-…'``) of the styles the vendored YASGUI bundle injects, so that the
+    editor page can allow exactly those and no other inline style."""
+    import base64
+    import hashlib
+
+    bundle = (STATIC / "yasgui" / "yasgui.min.js").read_text(encoding="utf-8")
+    digests = (
+        hashlib.sha256(m.group(1).encode()).digest() for m in _INJECTED_STYLE.finditer(bundle)
+    )
+    return sorted({f"'sha256-{base64.b64encode(d).decode()}'" for d in digests})
+
+
+def editor_policy(policy: str) -> str:
+    """The Content-Security-Policy of the editor page, from the policy of every other page: its
+    script may also connect to its own origin (to send queries) and the styles YASGUI injects
+    are allowed by hash."""
+    directives = [d.strip() for d in policy.split(";") if d.strip()]
+    out = []
+    for directive in directives:
+        if directive.split()[0] == "style-src":
+            directive = " ".join([directive, *yasgui_style_sources()])
+        out.append(directive)
+    if not any(d.split()[0] == "connect-src" for d in directives):
+        out.append("connect-src 'self'")
+    return "; ".join(out)
+
+
+def yasgui_version() -> str:
+    """The version of the vendored YASGUI, from its README's first line."""
+    head = (STATIC / "yasgui" / "README.md").read_text(encoding="utf-8").splitlines()[0]
+    return head.rsplit(" ", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -121,8 +165,13 @@ class Pages:
             "resource.html", path, view=view, title_zh=view.title_zh, title_en=view.title_en
         )
 
-    def index(self, charts: Sequence[str], downloads: Mapping[str, bytes]) -> str:
-        """The home page: the dataset, its lists, charts and downloads."""
+    def index(
+        self,
+        charts: Sequence[str],
+        downloads: Mapping[str, bytes],
+        tables: Mapping[str, bytes] | None = None,
+    ) -> str:
+        """The home page: the dataset, its lists, charts, downloads and tabular files."""
         import hashlib
 
         site = self.site
@@ -147,6 +196,10 @@ class Pages:
             }
             for key, data in downloads.items()
         ]
+        table_rows = [
+            {"href": link.asset(path), "name": path.rsplit("/", 1)[-1], "size": len(data)}
+            for path, data in sorted((tables or {}).items())
+        ]
         return self._render(
             "index.html",
             "",
@@ -158,6 +211,7 @@ class Pages:
             lists=lists,
             charts=[self._chart(name, link, viewer) for name in charts],
             downloads=rows,
+            tables=table_rows,
             sparql_endpoint=self.sparql_endpoint,
         )
 
@@ -356,6 +410,28 @@ class Pages:
             default_query=default,
             results=results,
             error=error,
+        )
+
+    def editor(self, entries: Sequence[QueryEntry], *, endpoint: str) -> str:
+        """The YASGUI query editor on ``endpoint``, with the catalogue's queries as examples."""
+        from hngraph.vocab import PREFIXES
+
+        examples = [{"name": e.name, "title": e.title_en, "query": e.runnable} for e in entries]
+        config = {
+            "endpoint": endpoint,
+            "prefixes": PREFIXES,
+            "examples": examples,
+            "query": "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
+        }
+        return self._render(
+            "editor.html",
+            "editor",
+            title_zh="查询编辑器",
+            title_en="Query editor",
+            endpoint_url=endpoint,
+            examples=examples,
+            config=config,
+            yasgui_version=yasgui_version(),
         )
 
 

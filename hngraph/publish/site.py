@@ -80,12 +80,26 @@ def render_dumps(site: SiteGraph, source_name: str) -> dict[str, bytes]:
     return dumps
 
 
-def prepare(site: SiteGraph, source_name: str, config: PublishConfig) -> dict[str, bytes]:
-    """Render the dumps and attach the release's DCAT + VoID description to ``site``."""
+@dataclass(frozen=True)
+class Prepared:
+    """What the release description covers: the RDF dumps and the tabular files."""
+
+    dumps: dict[str, bytes]  # format key → bytes
+    tables: dict[str, bytes]  # release path (``tables/…``) → bytes
+
+
+def prepare(site: SiteGraph, source_name: str, config: PublishConfig) -> Prepared:
+    """Render the dumps and the tables and attach the release's DCAT + VoID description (which
+    lists them all) to ``site``."""
+    from hngraph.publish.tables import render_tables
+    from hngraph.publish.tables.distributions import distribution_triples
+
     dumps = render_dumps(site, source_name)
+    tables = render_tables(site)
     metadata = MetadataConfig(sparql_endpoint=config.sparql_endpoint)
-    site.set_metadata(describe_release(site, dumps, metadata))
-    return dumps
+    description = describe_release(site, dumps, metadata)
+    site.set_metadata([*description, *distribution_triples(tables, metadata.download_base)])
+    return Prepared(dumps, tables)
 
 
 def resource_nodes(site: SiteGraph) -> list[tuple[ox.NamedNode, str]]:
@@ -139,8 +153,10 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     """Release path → bytes of every file (the manifest last, covering all others)."""
     from hngraph.publish.charts import CHARTS, render_charts
 
-    dumps = prepare(site, source_name, config)
+    prepared = prepare(site, source_name, config)
+    dumps = prepared.dumps
     files: dict[str, bytes] = {dump_name(key): data for key, data in dumps.items()}
+    files.update(prepared.tables)
     files["context.jsonld"] = _json(jsonld_context())
     files["void.ttl"] = serialize_triples(
         site.metadata,
@@ -151,8 +167,9 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     files.update({f"charts/{name}.svg": svg for name, svg in render_charts(site).items()})
     pages = Pages(site, static=True, sparql_endpoint=config.sparql_endpoint)
     entries = catalogue_entries(config.queries, run_base=config.sparql_endpoint, html=False)
-    files["index.html"] = pages.index(CHARTS, dumps).encode()
+    files["index.html"] = pages.index(CHARTS, dumps, prepared.tables).encode()
     files["queries/index.html"] = pages.queries(entries).encode()
+    files["editor/index.html"] = pages.editor(entries, endpoint=config.endpoint_target).encode()
     for entry in entries:
         files[f"queries/{entry.name}.rq"] = entry.text.encode()
     for node, path in resource_nodes(site):
@@ -228,8 +245,9 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired)
 
 
-def site_for(data: Path, config: PublishConfig) -> tuple[SiteGraph, dict[str, bytes]]:
-    """A site graph with its release metadata attached, and the dumps (for the server)."""
+def site_for(data: Path, config: PublishConfig) -> tuple[SiteGraph, Prepared]:
+    """A site graph with its release metadata attached, and the dumps and tables (for the
+    server)."""
     site = load_site_graph(data)
     return site, prepare(site, data.name, config)
 

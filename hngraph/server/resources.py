@@ -5,16 +5,24 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from hngraph.publish.pages import editor_policy
 from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
 from hngraph.server.conneg import choose
-from hngraph.server.responses import CORS_HEADERS, text
+from hngraph.server.responses import CORS_HEADERS, SECURITY_HEADERS, text
 from hngraph.vocab import BASE
 
 RESOURCE_OFFERS = ("text/html", *(FORMATS[k].media_type for k in RESOURCE_FORMATS))
 INDEX_SUFFIX = re.compile(r"^(.*)/index\.(html|ttl|nt|jsonld|rdf)$")
 #: Release paths answered by another file than their own name.
-FILE_ALIASES = {".well-known/void": "void.ttl", "queries": "queries/index.html"}
+FILE_ALIASES = {
+    ".well-known/void": "void.ttl",
+    "queries": "queries/index.html",
+    "editor": "editor/index.html",
+}
 VARY = {"Vary": "Accept"}
+#: The query editor (YASGUI) sends its queries with fetch() and injects one <style>: its page
+#: alone may also connect to its own origin and use that style (``pages.editor_policy``).
+EDITOR_CSP = editor_policy(dict(SECURITY_HEADERS)[b"content-security-policy"].decode())
 
 
 class Target(NamedTuple):
@@ -69,7 +77,10 @@ class Resources:
         if found is None:
             return text(404, "not found")
         data, media_type = found
-        return Response(data, media_type=media_type, headers=dict(CORS_HEADERS))
+        headers = dict(CORS_HEADERS)
+        if name == "editor/index.html":
+            headers["Content-Security-Policy"] = EDITOR_CSP
+        return Response(data, media_type=media_type, headers=headers)
 
     async def index(self, request: Any) -> Any:
         """``/`` and ``/index.html``."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hngraph.publish.pages import Pages, QueryEntry
+from hngraph.publish.site import Prepared
 from hngraph.server.limits import CLIENT_LIMIT, MAX_RESULT_BYTES, PREEMPT_AFTER
 from hngraph.server.pool import QueryPool
 
@@ -61,10 +62,10 @@ def prepare_service(config: ServeConfig) -> Service:
     from hngraph.publish.site import PublishConfig, catalogue_entries, site_for
     from hngraph.vocab import BASE
 
-    site, dumps = site_for(config.data, PublishConfig(queries=config.queries))
+    site, prepared = site_for(config.data, PublishConfig(queries=config.queries))
     pages = Pages(site, static=False, endpoint=True, sparql_endpoint=BASE + "sparql")
     entries = catalogue_entries(config.queries, run_base="/sparql", html=True)
-    files = release_files(pages, dumps, entries)
+    files = release_files(pages, prepared, entries)
     quads = ox.serialize(site.all_quads(), format=ox.RdfFormat.N_QUADS)
     assert quads is not None  # no output given: the bytes are returned
     pool = QueryPool(
@@ -83,10 +84,10 @@ def prepare_service(config: ServeConfig) -> Service:
 
 
 def release_files(
-    pages: Pages, dumps: dict[str, bytes], entries: list[QueryEntry]
+    pages: Pages, prepared: Prepared, entries: list[QueryEntry]
 ) -> dict[str, tuple[bytes, str]]:
-    """The release paths the server answers (dumps, metadata, static files, charts, catalogue),
-    each as its bytes and media type."""
+    """The release paths the server answers (dumps, metadata, static files, tables, charts,
+    catalogue, query editor), each as its bytes and media type."""
     from hngraph.publish.charts import CHARTS, render_charts
     from hngraph.publish.metadata import dump_name
     from hngraph.publish.pages import static_files
@@ -95,19 +96,34 @@ def release_files(
 
     site = pages.site
     files: dict[str, tuple[bytes, str]] = {}
+    dumps = prepared.dumps
     for key, data in dumps.items():
         files[dump_name(key)] = (data, FORMATS[key].content_type)
     context = json.dumps(jsonld_context(), ensure_ascii=False, indent=1) + "\n"
     files["context.jsonld"] = (context.encode(), "application/ld+json")
     files["void.ttl"] = (serialize_triples(site.metadata, "ttl"), "text/turtle; charset=utf-8")
-    for name, data in static_files().items():
-        kind = "text/css; charset=utf-8" if name.endswith(".css") else "text/javascript"
-        files[name] = (data, kind)
+    for name, data in [*static_files().items(), *prepared.tables.items()]:
+        files[name] = (data, asset_type(name))
     for name, svg in render_charts(site).items():
         files[f"charts/{name}.svg"] = (svg, "image/svg+xml")
     for entry in entries:
         files[f"queries/{entry.name}.rq"] = (entry.text.encode(), "application/sparql-query")
     html = "text/html; charset=utf-8"
-    files["index.html"] = (pages.index(CHARTS, dumps).encode(), html)
+    files["index.html"] = (pages.index(CHARTS, dumps, prepared.tables).encode(), html)
     files["queries/index.html"] = (pages.queries(entries).encode(), html)
+    files["editor/index.html"] = (pages.editor(entries, endpoint="/sparql").encode(), html)
     return files
+
+
+def asset_type(name: str) -> str:
+    """The media type of a static or tabular file: the one its DCAT distribution states, else by
+    its suffix."""
+    import mimetypes
+
+    from hngraph.publish.tables.distributions import kind_of
+
+    tabular = kind_of(name) if name.startswith("tables/") else None
+    guessed = "text/javascript" if name.endswith(".js") else mimetypes.guess_type(name)[0]
+    kind = tabular[1].media_type if tabular else guessed or "application/octet-stream"
+    textual = ("text/css", "text/csv", "text/plain", "text/markdown", "text/javascript")
+    return f"{kind}; charset=utf-8" if kind in textual else kind

@@ -187,15 +187,19 @@ def test_metadata_distributions_match_the_files(
     void: rdflib.Graph, release: dict[str, bytes]
 ) -> None:
     distributions = list(void.objects(DATASET_IRI, rdflib.URIRef(DCAT + "distribution")))
-    assert len(distributions) == len(FORMATS)
+    urls = {str(void.value(node, rdflib.URIRef(DCAT + "downloadURL"))) for node in distributions}
+    dumps = {u for u in urls if "/dataset/" in u}
+    assert len(dumps) == len(FORMATS)
+    tables = {n for n in release if n.startswith("tables/") and n != "tables/metadata.json"}
+    assert urls - dumps == {"https://w3id.org/hngraph/" + n for n in tables}  # test_tables.py
     for node in distributions:
         url = str(void.value(node, rdflib.URIRef(DCAT + "downloadURL")))
         name = url.removeprefix("https://w3id.org/hngraph/")
         data = release[name]
         assert int(void.value(node, rdflib.URIRef(DCAT + "byteSize"))) == len(data)
         media = str(void.value(node, rdflib.URIRef(DCAT + "mediaType")))
-        key = name.rsplit(".", 1)[1]
-        assert media.endswith("/" + FORMATS[key].media_type)
+        if name.startswith("dataset/"):
+            assert media.endswith("/" + FORMATS[name.rsplit(".", 1)[1]].media_type)
         digest = str(void.value(node, rdflib.URIRef("https://w3id.org/hngraph/def/sha256")))
         assert digest == hashlib.sha256(data).hexdigest()
 
@@ -442,6 +446,12 @@ def test_htaccess_dumps_and_endpoint(release: dict[str, bytes]) -> None:
     assert _redirect(rules, "sparql", "") == (307, "https://example.org/hngraph/sparql")
     status, target = _redirect(rules, "dataset/hngraph.nq", "")
     assert status == 302 and target.removeprefix("https://example.org/hngraph/") in release
+    tables = [name for name in release if name.startswith("tables/")]
+    assert tables
+    for name in [*tables, "editor", "editor/"]:
+        status, target = _redirect(rules, name, "")
+        assert status == 302, name
+        assert target.removeprefix("https://example.org/hngraph/") in release, name
 
 
 # --- writing -------------------------------------------------------------------------------

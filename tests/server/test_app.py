@@ -167,6 +167,36 @@ def test_security_headers(server: str) -> None:
     assert headers["x-content-type-options"] == "nosniff"
 
 
+def test_tabular_files_and_the_editor_are_served(server: str) -> None:
+    """``serve`` answers the tabular release paths its own void.ttl lists, with their bytes and
+    media types, and the editor with its own policy (test_yasgui.py runs it in a browser)."""
+    import hashlib
+
+    from hngraph.server.resources import EDITOR_CSP
+
+    _, _, body = get(server + "void.ttl")
+    void = rdflib.Graph().parse(data=body, format="turtle")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    tabular = 0
+    for node in void.subjects(rdflib.RDF.type, dcat.Distribution):
+        path = str(void.value(node, dcat.downloadURL)).removeprefix("https://w3id.org/hngraph/")
+        if not path.startswith("tables/"):
+            continue
+        tabular += 1
+        status, headers, data = get(server + path)
+        assert status == 200, path
+        digest = str(void.value(node, rdflib.URIRef("https://w3id.org/hngraph/def/sha256")))
+        assert hashlib.sha256(data).hexdigest() == digest, path
+        media = str(void.value(node, dcat.mediaType)).rsplit("media-types/", 1)[1]
+        assert headers["content-type"].split(";")[0] == media, path
+    assert tabular >= 10  # seven CSVs, the CSVW metadata, the workbook, the database
+    status, headers, _ = get(server + "editor")
+    assert status == 200 and headers["content-security-policy"] == EDITOR_CSP
+    assert "connect-src" not in get(server)[1]["content-security-policy"]
+    status, headers, _ = get(server + "static/yasgui/yasgui.min.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+
+
 # --- the SPARQL protocol -------------------------------------------------------------------
 
 TASKS_QUERY = (
