@@ -57,7 +57,7 @@ PREFIXES: dict[str, str] = {
     "eli": "http://data.europa.eu/eli/ontology#",
     "bibo": "http://purl.org/ontology/bibo/",
     "vann": VANN_NS,
-    "isced": "https://w3id.org/isced/2011/",
+    "isced": "https://w3id.org/kim/isced-2011/",
 }
 #: Prefixes of the published Turtle family. ``hnid:`` is left out on purpose: its local names
 #: hold ``/``, which Turtle must escape.

@@ -24,7 +24,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "shapes-knowledge"
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 SOURCE = ROOT / "data" / "source" / "hunan-vet-reform.txt"
-ISCED = "https://w3id.org/isced/2011/"
+ISCED = "https://w3id.org/kim/isced-2011/"
 PREFIXES = {
     "hn": str(HN._NS),
     "hnsk": "https://w3id.org/hngraph/shapes/knowledge/",
