@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.read import read_triples
 from hngraph.rdf.serialize import RDF_TYPE, Term, iri, quad_key, sorted_triples
-from hngraph.vocab import DCTERMS_NS, DEF, FOAF_NS, ID, RDFS_NS, SKOS_NS
+from hngraph.vocab import DCTERMS_NS, DEF, FOAF_NS, ID, OWL_NS, RDFS_NS, SKOS_NS
 
 GRAPH_ONTOLOGY = iri(ID + "graph/ontology")
 GRAPH_VOCABULARIES = iri(ID + "graph/vocabularies")
@@ -135,7 +135,7 @@ class SiteGraph:
     def resource_triples(self, node: Term) -> list[ox.Triple]:
         """What a resource's representations hold: its description; the ontology IRI gets the
         whole ontology graph."""
-        if node == iri(DEF):
+        if node == iri(DEF) or node in self.objects(iri(DEF), iri(OWL_NS + "versionIRI")):
             return [t for t in self.dataset if graph_for(t.subject) == GRAPH_ONTOLOGY]
         return self.describe(node)
 
