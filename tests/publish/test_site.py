@@ -177,7 +177,9 @@ def test_metadata_titles_licence_source_publisher_version(void: rdflib.Graph) ->
     assert set(void.objects(DATASET_IRI, rdflib.URIRef(DCT + "license"))) == {
         rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
     }
-    sources = set(void.objects(DATASET_IRI, rdflib.URIRef(DCT + "source")))
+    sources = set(
+        void.objects(DATASET_IRI, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    )
     assert sources == {rdflib.URIRef("https://w3id.org/hngraph/id/list/hunan-vet-reform/source")}
     assert list(void.objects(DATASET_IRI, rdflib.URIRef(DCT + "publisher")))
     assert str(void.value(DATASET_IRI, rdflib.URIRef(DCAT + "version"))) == "0.1.0"
@@ -198,7 +200,8 @@ def test_metadata_distributions_match_the_files(
         media = str(void.value(node, rdflib.URIRef(DCAT + "mediaType")))
         key = name.rsplit(".", 1)[1]
         assert media.endswith("/" + FORMATS[key].media_type)
-        digest = str(void.value(node, rdflib.URIRef("https://w3id.org/hngraph/def/sha256")))
+        checksum = void.value(node, rdflib.URIRef("http://spdx.org/rdf/terms#checksum"))
+        digest = str(void.value(checksum, rdflib.URIRef("http://spdx.org/rdf/terms#checksumValue")))
         assert digest == hashlib.sha256(data).hexdigest()
 
 
