@@ -55,6 +55,7 @@ SPDX_NS = "http://spdx.org/rdf/terms#"
 VCARD_NS = "http://www.w3.org/2006/vcard/ns#"
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+SCHEMA_VOCAB = "https://schema.org/"
 THEME_SCHEME = iri(EU_AUTHORITY + "data-theme")
 #: EU data theme "Education, culture and sport".
 THEME_EDUCATION = iri(EU_AUTHORITY + "data-theme/EDUC")
@@ -407,6 +408,64 @@ def _checksum(node: ox.NamedNode, data: bytes, add: Add) -> None:
     add(algorithm, RDF_NS + "type", iri(SPDX_NS + "ChecksumAlgorithm"))
     digest = hashlib.sha256(data).hexdigest()
     add(checksum, SPDX_NS + "checksumValue", ox.Literal(digest, datatype=iri(XSD_NS + "hexBinary")))
+
+
+# --- schema.org, for search engines -----------------------------------------------------------
+
+
+def schema_org_dataset(
+    site: SiteGraph, dumps: Mapping[str, bytes], config: MetadataConfig | None = None
+) -> dict[str, object]:
+    """The dataset as a schema.org ``Dataset`` (JSON-LD, inline ``@vocab``: nothing to fetch),
+    from the same facts as the DCAT description."""
+    config = config or MetadataConfig()
+    names = [
+        {"@value": title, "@language": lang}
+        for lang in ("zh", "en")
+        if (title := site.literal(DATASET, iri(DCTERMS_NS + "title"), lang))
+    ]
+    texts = [t.object.value for t in site.dataset if t.predicate.value == DEF + "text"]
+    keywords = [
+        {"@value": word, "@language": lang}
+        for zh, en, phrase in KEYWORDS
+        if phrase is None or any(phrase in text for text in texts)
+        for word, lang in ((zh, "zh"), (en, "en"))
+    ]
+    document: dict[str, object] = {
+        "@context": {"@vocab": SCHEMA_VOCAB},
+        "@type": "Dataset",
+        "@id": DATASET.value,
+        "name": names,
+        "description": [
+            {"@value": DESCRIPTION_ZH, "@language": "zh"},
+            {"@value": DESCRIPTION_EN, "@language": "en"},
+        ],
+        "url": BASE,
+        "license": LICENCE.value,
+        "inLanguage": list(LANGUAGES),
+        "keywords": keywords,
+        "isAccessibleForFree": True,
+        "publisher": {
+            "@type": "Organization",
+            "@id": PUBLISHER.value,
+            "name": "the hngraph project",
+            "url": BASE,
+        },
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "contentUrl": config.download_base + dump_name(key),
+                "encodingFormat": FORMATS[key].media_type,
+                "contentSize": f"{len(data)} B",
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+            for key, data in sorted(dumps.items(), key=lambda item: list(FORMATS).index(item[0]))
+        ],
+    }
+    version = site.literal(DATASET, iri(DCAT_NS + "version"))
+    if version:
+        document["version"] = version
+    return document
 
 
 def _entity_count(site: SiteGraph) -> int:

@@ -7,6 +7,8 @@ committed dataset (what ``void.ttl`` holds) and the representation of ``/id/data
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,6 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SH, SKOS
 
 from hngraph.publish.graph import SiteGraph, load_site_graph
 from hngraph.publish.metadata import DATASET, EU_AUTHORITY, linksets
+from hngraph.publish.pages import Pages
 from hngraph.publish.site import PublishConfig, prepare
 from hngraph.vocab import ID
 
@@ -66,12 +69,17 @@ def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
 
 
 @pytest.fixture(scope="module")
-def site() -> SiteGraph:
+def prepared() -> tuple[SiteGraph, dict[str, bytes]]:
     if not DATA.exists():
         pytest.fail("the built dataset is missing; run hngraph build")
     site = load_site_graph(DATA)
-    prepare(site, DATA.name, PublishConfig())
-    return site
+    dumps = prepare(site, DATA.name, PublishConfig())
+    return site, dumps
+
+
+@pytest.fixture(scope="module")
+def site(prepared: tuple[SiteGraph, dict[str, bytes]]) -> SiteGraph:
+    return prepared[0]
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +195,32 @@ def test_a_linkset_per_target_and_mapping_property(site: SiteGraph, metadata: rd
         for ls in metadata.subjects(RDF.type, void.Linkset)
     }
     assert stated == expected
+
+
+def test_index_page_has_a_schema_org_dataset(
+    prepared: tuple[SiteGraph, dict[str, bytes]], metadata: rdflib.Graph
+) -> None:
+    """Read back by rdflib's JSON-LD parser (inline @vocab, nothing fetched)."""
+    site, dumps = prepared
+    html = Pages(site, static=True).index([], dumps)
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(scripts) == 1
+    document = json.loads(scripts[0])
+    assert document["@context"] == {"@vocab": "https://schema.org/"}
+    graph = rdflib.Graph().parse(data=scripts[0], format="json-ld")
+    schema = rdflib.Namespace("https://schema.org/")
+    assert (DATASET_IRI, RDF.type, schema.Dataset) in graph
+    assert graph.value(DATASET_IRI, schema.license) == rdflib.Literal(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    downloads = {
+        str(graph.value(d, schema.contentUrl)): str(graph.value(d, schema.sha256))
+        for d in graph.objects(DATASET_IRI, schema.distribution)
+    }
+    stated = {}
+    for node in metadata.objects(DATASET_IRI, DCAT.distribution):
+        checksum = metadata.value(node, SPDX.checksum)
+        stated[str(metadata.value(node, DCAT.downloadURL))] = str(
+            metadata.value(checksum, SPDX.checksumValue)
+        )
+    assert downloads == stated and len(downloads) == 6
