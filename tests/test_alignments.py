@@ -35,7 +35,6 @@ FIXTURES = ROOT / "tests" / "fixtures" / "alignments"
 DATASET = ROOT / "data" / "dataset" / "hngraph.ttl"
 SHAPE = URIRef("https://w3id.org/hngraph/shapes/ontology/MappingBetweenConceptsShape")
 AGENT = URIRef(ID + "agent/hngraph-project")
-VERSION_IRI = URIRef(str(ONTOLOGY_IRI) + "0.1.0")
 PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 
@@ -197,13 +196,20 @@ def test_responsible_department_is_lead_plus_supporting() -> None:
 # --- owl:versionIRI resolves -----------------------------------------------------------------
 
 
-def test_version_iri_is_published_with_the_ontology() -> None:
+def version_iri() -> URIRef:
+    """The ontology's owl:versionIRI: ``def/{owl:versionInfo}``."""
     graph = ontology_graph()
-    assert list(graph.objects(ONTOLOGY_IRI, OWL.versionIRI)) == [VERSION_IRI]
+    (value,) = graph.objects(ONTOLOGY_IRI, OWL.versionIRI)
+    assert value == URIRef(f"{ONTOLOGY_IRI}{graph.value(ONTOLOGY_IRI, OWL.versionInfo)}")
+    return URIRef(value)
+
+
+def test_version_iri_is_published_with_the_ontology() -> None:
+    version_iri_ = version_iri()
     site = load_site_graph(DATASET)
-    version = ox.NamedNode(str(VERSION_IRI))
-    path = site_path(str(VERSION_IRI))
-    assert path == "def/0.1.0"
+    version = ox.NamedNode(str(version_iri_))
+    path = site_path(str(version_iri_))
+    assert path == str(version_iri_).removeprefix("https://w3id.org/hngraph/")
     assert (version, path) in resource_nodes(site)
     assert site.resource_triples(version) == site.resource_triples(ox.NamedNode(str(ONTOLOGY_IRI)))
     assert re.match(RESOURCE_PATTERN, path)
@@ -237,10 +243,11 @@ def server() -> Iterator[str]:
 def test_serve_answers_the_version_iri(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    request = urllib.request.Request(server + "/def/0.1.0", headers={"Accept": "text/turtle"})
+    path = str(version_iri()).removeprefix("https://w3id.org/hngraph/")
+    request = urllib.request.Request(f"{server}/{path}", headers={"Accept": "text/turtle"})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
         body = response.read()
     graph = Graph().parse(data=body, format="turtle")
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in graph
-    assert (VERSION_IRI, DCTERMS.isVersionOf, ONTOLOGY_IRI) in graph
+    assert (version_iri(), DCTERMS.isVersionOf, ONTOLOGY_IRI) in graph
