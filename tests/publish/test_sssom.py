@@ -126,3 +126,5 @@ def test_the_release_ships_the_table() -> None:
     files = render_release(SiteGraph(triples), "mini.ttl", PublishConfig())
     assert files[MAPPINGS_FILE].startswith(b"# curie_map:\n")
     assert MAPPINGS_FILE in files["SHA256SUMS"].decode()
+    rule = r"RewriteRule ^(mappings/hngraph\.sssom\.tsv)$ https://example.org/hngraph/$1 [R=302,L]"
+    assert rule in files[".htaccess"].decode()  # the mapping_set_id resolves through w3id
