@@ -57,7 +57,7 @@ PREFIXES: dict[str, str] = {
     "eli": "http://data.europa.eu/eli/ontology#",
     "bibo": "http://purl.org/ontology/bibo/",
     "vann": VANN_NS,
-    "isced": "https://w3id.org/isced/2011/",
+    "isced": "https://w3id.org/kim/isced-2011/",
 }
 #: Prefixes declared for ad-hoc SPARQL (``hngraph sparql``, the API) when a query does not declare
 #: them, as the Wikidata Query Service does, and used to print IRIs in tables: ``PREFIXES`` plus

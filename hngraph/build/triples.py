@@ -251,6 +251,7 @@ def _task_triples(
         holder = URIRef(responsibility_iri(slug, task.number, rank))
         yield (node, _HN.responsibility, holder)
         yield (node, _HN.leadDepartment if rank == 1 else _HN.supportingDepartment, organisation)
+        yield (node, _HN.responsibleDepartment, organisation)  # their super-property, materialised
         yield (holder, _RDF.type, _HN.Responsibility)
         yield (holder, _HN.task, node)
         yield (holder, _HN.organization, organisation)

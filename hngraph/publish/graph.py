@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.read import read_triples
 from hngraph.rdf.serialize import RDF_TYPE, Term, iri, quad_key, sorted_triples
-from hngraph.vocab import DCTERMS_NS, DEF, FOAF_NS, ID, RDFS_NS, SKOS_NS
+from hngraph.vocab import DCTERMS_NS, DEF, FOAF_NS, ID, OWL_NS, RDFS_NS, SKOS_NS
 
 GRAPH_ONTOLOGY = iri(ID + "graph/ontology")
 GRAPH_VOCABULARIES = iri(ID + "graph/vocabularies")
@@ -133,10 +133,20 @@ class SiteGraph:
         return sorted_triples([*self.by_subject.get(node, ()), *self.by_object.get(node, ())])
 
     def resource_triples(self, node: Term) -> list[ox.Triple]:
-        """What a resource's representations hold: its description; the ontology IRI gets the
-        whole ontology graph."""
-        if node == iri(DEF):
+        """What a resource's representations hold: its description; the ontology IRI (and its
+        version IRI) the whole ontology graph; the dataset its description plus the release
+        metadata (catalogue, service, distributions: what DCAT-AP needs to read it)."""
+        if node == iri(DEF) or node in self.objects(iri(DEF), iri(OWL_NS + "versionIRI")):
             return [t for t in self.dataset if graph_for(t.subject) == GRAPH_ONTOLOGY]
+        if node == iri(ID + "dataset") and self.metadata:
+            own = self.describe(node)
+            types = [
+                t
+                for o in {t.object for t in own if t.subject == node}
+                for t in self.by_subject.get(o, ())
+                if t.predicate == RDF_TYPE
+            ]
+            return sorted_triples([*own, *types, *self.metadata])
         return self.describe(node)
 
     def label(self, node: Term, lang: str) -> str | None:

@@ -46,6 +46,7 @@ def htaccess(deploy_url: str, endpoint_url: str) -> bytes:
         f"RewriteRule ^(dataset/hngraph\\.(?:ttl|nt|jsonld|rdf|nq|trig))$ {deploy}$1 [R=302,L]",
         f"RewriteRule ^(tables/[a-z_-]+\\.(?:csv|json|xlsx|db))$ {deploy}$1 [R=302,L]",
         f"RewriteRule ^(queries|editor)/?$ {deploy}$1/index.html [R=302,L]",
+        f"RewriteRule ^(mappings/hngraph\\.sssom\\.tsv)$ {deploy}$1 [R=302,L]",
         "",
         "# Browsers: text/html named before any RDF type.",
         f"RewriteCond %{{HTTP_ACCEPT}} ^(?:(?!{RDF_TYPES_PATTERN}).)*text/html",

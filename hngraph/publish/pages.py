@@ -18,7 +18,13 @@ import pyoxigraph as ox
 from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.links import Linker
-from hngraph.publish.metadata import DATASET, DESCRIPTION_EN, DESCRIPTION_ZH, dump_name
+from hngraph.publish.metadata import (
+    DATASET,
+    DESCRIPTION_EN,
+    DESCRIPTION_ZH,
+    dump_name,
+    schema_org_dataset,
+)
 from hngraph.publish.views import TableBlock, TextBlock, Value, Viewer
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
@@ -213,6 +219,7 @@ class Pages:
             downloads=rows,
             tables=table_rows,
             sparql_endpoint=self.sparql_endpoint,
+            dataset_jsonld=_script_json(schema_org_dataset(site)),
         )
 
     def _chart(self, name: str, link: Linker, viewer: Viewer) -> dict[str, object]:
@@ -448,3 +455,11 @@ def _chart_entry(
         "caption_en": captions[1],
         "table": table,
     }
+
+
+def _script_json(value: object) -> str:
+    """JSON text safe inside ``<script type="application/ld+json">`` (no ``<``, ``>``, ``&``)."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

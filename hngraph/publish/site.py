@@ -22,8 +22,10 @@ from hngraph.errors import HngraphError
 from hngraph.publish.graph import SiteGraph, load_site_graph
 from hngraph.publish.htaccess import htaccess
 from hngraph.publish.links import site_path
+from hngraph.publish.mappings import sssom_tsv
 from hngraph.publish.metadata import (
     MANIFEST,
+    MAPPINGS_FILE,
     MetadataConfig,
     describe_release,
     dump_name,
@@ -158,6 +160,7 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     files: dict[str, bytes] = {dump_name(key): data for key, data in dumps.items()}
     files.update(prepared.tables)
     files["context.jsonld"] = _json(jsonld_context())
+    files[MAPPINGS_FILE] = sssom_tsv(site)
     files["void.ttl"] = serialize_triples(
         site.metadata,
         "ttl",

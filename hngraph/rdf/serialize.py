@@ -49,6 +49,12 @@ def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     return sorted(set(triples), key=triple_key)
 
 
+#: Line-based formats that get no comment header: Debian's raptor (``rapper``) reads an N-Triples
+#: or N-Quads file whose comment holds an apostrophe as 0 triples and exits 0, so these dumps hold
+#: statements only (their provenance is in ``void.ttl`` and the Turtle-family dumps).
+UNCOMMENTED = frozenset({"nt", "nq"})
+
+
 def comment_header(text: str) -> bytes:
     """``# ``-prefixed comment lines, for the formats that allow comments."""
     return "".join(f"# {line}\n" if line else "#\n" for line in text.splitlines()).encode()
@@ -89,7 +95,7 @@ def _prefixes_for(key: str, statements: Iterable[ox.Triple | ox.Quad]) -> dict[s
 
 
 def _with_header(body: bytes, key: str, header: str) -> bytes:
-    if not header:
+    if not header or key in UNCOMMENTED:
         return body
     if key == "rdf":
         declaration, _, rest = body.partition(b"\n")

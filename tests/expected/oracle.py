@@ -137,7 +137,7 @@ MAPPINGS = tuple(
     str(SKOS) + name
     for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 )
-ISCED = "https://w3id.org/isced/2011/"
+ISCED = "https://w3id.org/kim/isced-2011/"
 NATIONAL_SCHEME = ID + "scheme/national-vet-reform-plan"
 XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"

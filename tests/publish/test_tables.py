@@ -399,7 +399,8 @@ def test_dcat_lists_each_tabular_file(site: Any) -> None:
     for node in graph.objects(rdflib.URIRef(BASE + "id/dataset"), dcat.distribution):
         url = str(graph.value(node, dcat.downloadURL)).removeprefix(BASE)
         found[url] = str(graph.value(node, dcat.mediaType)).rsplit("media-types/", 1)[1]
-        digest = graph.value(node, rdflib.URIRef(BASE + "def/sha256"))
+        spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+        digest = graph.value(graph.value(node, spdx.checksum), spdx.checksumValue)
         assert str(digest) == hashlib.sha256(release[url]).hexdigest()
     tabular = {k: v for k, v in found.items() if k.startswith("tables/")}
     assert tabular == {

@@ -8,15 +8,13 @@ description.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from hngraph.publish.metadata import DATASET, LICENCE
-from hngraph.rdf.serialize import RDF_TYPE, iri
-from hngraph.vocab import DCAT_NS, DCTERMS_NS, DEF, ID, RDFS_NS, XSD_NS
+from hngraph.publish.metadata import FileDescription, add_file_distribution
+from hngraph.rdf.serialize import iri
 
 CSV_SPEC = "https://www.rfc-editor.org/rfc/rfc4180"
 CSVW_SPEC = "http://www.w3.org/TR/tabular-metadata/"
@@ -33,6 +31,7 @@ class FileKind:
     spec: str
     title_zh: str
     title_en: str
+    file_type: str | None = None  # its name in the EU file-type authority
 
 
 def kind_of(path: str) -> tuple[str, FileKind] | None:
@@ -40,15 +39,15 @@ def kind_of(path: str) -> tuple[str, FileKind] | None:
     name = path.rsplit("/", 1)[-1]
     if name == "csv-metadata.json":
         kind = FileKind(
-            "application/csvm+json", CSVW_SPEC, "CSVW 表格元数据", "CSVW table metadata"
+            "application/csvm+json", CSVW_SPEC, "CSVW 表格元数据", "CSVW table metadata", "JSON"
         )
         return "csvw", kind
     if name.endswith(".csv"):
         stem = name.removesuffix(".csv")
-        kind = FileKind("text/csv", CSV_SPEC, f"CSV 表格：{stem}", f"CSV table: {stem}")
+        kind = FileKind("text/csv", CSV_SPEC, f"CSV 表格：{stem}", f"CSV table: {stem}", "CSV")
         return f"csv-{stem.replace('_', '-')}", kind
     if name.endswith(".xlsx"):
-        return "xlsx", FileKind(XLSX_TYPE, XLSX_SPEC, "XLSX 工作簿", "XLSX workbook")
+        return "xlsx", FileKind(XLSX_TYPE, XLSX_SPEC, "XLSX 工作簿", "XLSX workbook", "XLSX")
     if name.endswith(".db"):
         kind = FileKind("application/vnd.sqlite3", SQLITE_SPEC, "SQLite 数据库", "SQLite database")
         return "sqlite", kind
@@ -56,7 +55,8 @@ def kind_of(path: str) -> tuple[str, FileKind] | None:
 
 
 def distribution_triples(files: Mapping[str, bytes], download_base: str) -> list[ox.Triple]:
-    """DCAT distributions of the tabular files among ``files`` (release path → bytes)."""
+    """DCAT distributions of the tabular files among ``files`` (release path → bytes), in the
+    form the RDF dumps' distributions take (``metadata.add_file_distribution``)."""
     out: list[ox.Triple] = []
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
@@ -67,21 +67,14 @@ def distribution_triples(files: Mapping[str, bytes], download_base: str) -> list
         if found is None:
             continue
         slug, kind = found
-        node = iri(f"{ID}dataset/distribution/{slug}")
-        url = iri(download_base + path)
-        add(DATASET, DCAT_NS + "distribution", node)
-        add(node, RDF_TYPE.value, iri(DCAT_NS + "Distribution"))
-        for lang, title in (("zh", kind.title_zh), ("en", kind.title_en)):
-            add(node, RDFS_NS + "label", ox.Literal(title, language=lang))
-            add(node, DCTERMS_NS + "title", ox.Literal(title, language=lang))
-        add(node, DCAT_NS + "downloadURL", url)
-        add(node, DCAT_NS + "accessURL", url)
-        media = f"https://www.iana.org/assignments/media-types/{kind.media_type}"
-        add(node, DCAT_NS + "mediaType", iri(media))
-        add(node, DCTERMS_NS + "format", ox.Literal(kind.media_type))
-        add(node, DCTERMS_NS + "conformsTo", iri(kind.spec))
-        size = ox.Literal(str(len(data)), datatype=iri(XSD_NS + "nonNegativeInteger"))
-        add(node, DCAT_NS + "byteSize", size)
-        add(node, DEF + "sha256", ox.Literal(hashlib.sha256(data).hexdigest()))
-        add(node, DCTERMS_NS + "license", LICENCE)
+        described = FileDescription(
+            slug,
+            path,
+            kind.title_zh,
+            kind.title_en,
+            kind.media_type,
+            kind.spec,
+            kind.file_type,
+        )
+        add_file_distribution(described, data, download_base, add)
     return out

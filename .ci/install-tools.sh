@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian command-line tools the tests call: raptor's rapper (raptor2-utils), a third
+# RDF parser that tests/publish/test_dumps.py runs on every dump.
+# Idempotent: does nothing when everything is already installed. Debian packages only.
+set -euo pipefail
+
+packages=(raptor2-utils)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "install-tools: already installed: ${packages[*]}"
+    exit 0
+fi
+
+echo "install-tools: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-tools: done"
