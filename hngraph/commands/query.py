@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     from hngraph.sparql.tables import render
 
     with open_from_args(args) as store:
-        result = store.select(query.text, bindings)
+        result = store.select(query.checked, bindings)  # our catalogue file: checked on load
     sys.stdout.write(render(result, args.format))
     return EXIT_OK
 
