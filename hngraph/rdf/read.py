@@ -10,6 +10,7 @@ pyoxigraph only.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,11 +29,53 @@ if TYPE_CHECKING:
 RDFLIB_FORMATS = ("ttl", "nt", "rdf", "nq", "trig")
 
 
+#: How much of an RDF/XML file is read to find its DOCTYPE (the prolog precedes the root element).
+PROLOG_BYTES = 1 << 16
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b")
+_DECLARATION = re.compile(rb"<!ENTITY\b|\bSYSTEM\b|\bPUBLIC\b")
+
+
 def _existing(path: Path, *, accept: tuple[str, ...] | None = None) -> RdfFormat:
     fmt = format_of(path, accept=accept)
     if not path.is_file():
+        if path.exists():  # a FIFO, a device (/dev/zero), a folder: never opened
+            raise RdfFileError(f"{path}: not a regular file")
         raise RdfFileError(f"{path}: file not found")
+    if fmt.key == "rdf":
+        refuse_entities(path)
     return fmt
+
+
+def refuse_entities(path: Path) -> None:
+    """Refuse RDF/XML whose DOCTYPE declares entities or names an external DTD.
+
+    Nested internal entities expand exponentially (a 742-byte file builds a 1 GB literal) and
+    external ones would read other files or URLs; RDF/XML needs neither. Only the prolog, which
+    comes before the root element, is read; a prolog longer than ``PROLOG_BYTES`` is refused too.
+    """
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(PROLOG_BYTES + 1)
+    except OSError as error:
+        raise RdfFileError(f"{path}: cannot read: {error.strerror}") from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    head = head.replace(b"\x00", b"")  # UTF-16 without a byte-order mark
+    doctype = _DOCTYPE.search(head)
+    if doctype is None:
+        return
+    line = head.count(b"\n", 0, doctype.start()) + 1
+    root = re.search(rb"<[A-Za-z_]", head[doctype.end() :])
+    subset = (
+        head[doctype.end() :]
+        if root is None
+        else head[doctype.end() : doctype.end() + root.start()]
+    )
+    if _DECLARATION.search(subset) or (root is None and len(head) > PROLOG_BYTES):
+        raise RdfFileError(
+            f"{path}:{line}: RDF/XML with entity declarations or an external DTD is refused "
+            "(entities can expand without bound); remove the DOCTYPE"
+        )
 
 
 def read_graph(path: Path | str) -> Graph:
