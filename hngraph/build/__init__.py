@@ -1,0 +1,1 @@
+"""Build: source records plus curated data (registry, translations, knowledge) into RDF."""
