@@ -17,15 +17,14 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from hngraph import project
-from hngraph.build.triples import Build, build_graph, prepare_build
-from hngraph.vocab import DATASET_PREFIXES
 from hngraph.build.inputs import load_inputs
+from hngraph.build.triples import Build, build_graph, prepare_build
 from hngraph.errors import HngraphError
-from hngraph.vocab import HNID
+from hngraph.rdf.files import ComparingSink, Sink, atomic_stream, write_atomically
+from hngraph.rdf.turtle import TurtleWriter, natural_key, turtle_bytes
 from hngraph.source.parse import parse_file
-from hngraph.rdf.files import atomic_stream, ComparingSink, Sink, write_atomically
-from hngraph.rdf.turtle import natural_key, turtle_bytes, TurtleWriter
 from hngraph.source.records import TaskList
+from hngraph.vocab import DATASET_PREFIXES, HNID
 
 DATASET_NAME = "hngraph.ttl"
 HEADER = (

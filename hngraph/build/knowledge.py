@@ -25,10 +25,9 @@ from rdflib.term import Node
 
 from hngraph import project
 from hngraph.errors import RegistryError
-from hngraph.vocab import HN
-from hngraph.vocab import HN, HNID, measure_iri, ORG, task_iri
 from hngraph.rdf.read import read_turtle
 from hngraph.source.records import Task, TaskList
+from hngraph.vocab import HN, HNID, ORG, measure_iri, task_iri
 
 COLUMNS_BEFORE = ("list", "task", "measure")
 COLUMNS_AFTER = ("evidence", "note")

@@ -13,19 +13,26 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from hngraph import __version__, project
-from hngraph.errors import SourceError
-from hngraph.build.knowledge import Knowledge, load_knowledge, Triple
-from hngraph.vocab import concept_iri, HN, HNID, measure_iri, ORG, responsibility_iri, task_iri
-from hngraph.vocab import DATASET_PREFIXES
-from hngraph.vocab import list_iri as list_iri_of
-from hngraph.source.parse import read_metadata
-from hngraph.source.records import Task, TaskList
 from hngraph.build.inputs import BuildInputs
+from hngraph.build.knowledge import Knowledge, Triple, load_knowledge
 from hngraph.build.registry import Registry
 from hngraph.build.translations import load_translations, task_translation, translation_file
+from hngraph.errors import SourceError
+from hngraph.source.parse import read_metadata
+from hngraph.source.records import Task, TaskList
+from hngraph.vocab import (
+    DATASET_PREFIXES,
+    HN,
+    HNID,
+    concept_iri,
+    measure_iri,
+    responsibility_iri,
+    task_iri,
+)
+from hngraph.vocab import list_iri as list_iri_of
 
 SCHEMA = "https://schema.org/"
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
@@ -42,6 +49,8 @@ TRANSLATION_NOTE_EN = (
 TRANSLATION_NOTE_ZH = (
     "英文文本（hn:unofficialTranslation）为 hngraph 项目的非官方翻译，仅中文原文具有权威性。"
 )
+
+
 @dataclass(frozen=True)
 class Build:
     """A checked build: every list with its inputs resolved, ready to give its triples.
