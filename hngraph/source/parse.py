@@ -66,7 +66,36 @@ def parse_text(text: str, path: Path | str) -> tuple[str, str, tuple[Task, ...]]
     tasks = tuple(_tasks(lines, path))
     if not tasks:
         raise SourceError("the table has no task rows", path=path, line=HEADER_LINES + 1)
+    _check_layout(text, table_text(label, title, tasks), path, tasks)
     return label, title, tasks
+
+
+def table_text(label: str, title: str, tasks: tuple[Task, ...]) -> str:
+    """The one layout of a source table (``source.write`` regenerates it from the graph)."""
+    lines = [label, title, *(f"\t{heading}" for heading in HEADINGS), ""]
+    for task in tasks:
+        departments = DEPARTMENT_SEPARATOR.join(task.departments)
+        lines += [f"\t{task.number}", f"\t{task.text}", f"\t{departments}", ""]
+    return "\n".join(lines) + "\n\n"
+
+
+def _check_layout(text: str, canonical: str, path: Path | str, tasks: tuple[Task, ...]) -> None:
+    """Refuse a table that would not come back byte for byte (extra blank lines, no final ones)."""
+    if text == canonical:
+        return
+    given, wanted = text.split("\n"), canonical.split("\n")
+    line = next(
+        (n for n, (a, b) in enumerate(zip(given, wanted, strict=False), 1) if a != b),
+        min(len(given), len(wanted)),
+    )
+    task = next((t.number for t in reversed(tasks) if t.line <= line), None)
+    raise SourceError(
+        "the table's layout is not the canonical one (one blank line between rows, two line "
+        "breaks after the last row), so it would not round-trip byte for byte",
+        path=path,
+        line=line,
+        task=task,
+    )
 
 
 def metadata_path(source: Path) -> Path:
@@ -223,6 +252,13 @@ def _task_number(
     if not raw.isascii() or not raw.isdigit():
         raise SourceError(f"task number {raw!r} is not a whole number", path=path, line=number)
     value = int(raw)
+    if raw != str(value):  # "01" would build task 1 and break the byte-for-byte round trip
+        raise SourceError(
+            f"task number {raw!r} is not written canonically; write {value}",
+            path=path,
+            line=number,
+            task=value,
+        )
     if value in seen:
         raise SourceError(
             f"task number {value} repeats the task at line {seen[value]}",

@@ -8,7 +8,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from hngraph.errors import HngraphError
-from hngraph.source.parse import DEPARTMENT_SEPARATOR, HEADINGS, MEASURE_SEPARATOR
+from hngraph.source.parse import DEPARTMENT_SEPARATOR, MEASURE_SEPARATOR, table_text
+from hngraph.source.records import Task
 from hngraph.vocab import HN
 
 
@@ -21,18 +22,20 @@ def source_text(graph: Graph, task_list: URIRef) -> str:
     """The source table of ``task_list``, in the source layout, from the graph alone."""
     label = _one(graph, task_list, HN.attachmentLabel)
     title = _one(graph, task_list, DCTERMS.title)
-    lines = [label, title, *(f"\t{heading}" for heading in HEADINGS), ""]
     tasks = sorted(
         graph.objects(task_list, HN.hasTask), key=lambda t: int(_one(graph, t, HN.taskNumber))
     )
-    for task in tasks:
-        lines += [
-            f"\t{_one(graph, task, HN.taskNumber)}",
-            f"\t{_one(graph, task, HN.text)}",
-            f"\t{_departments(graph, task)}",
-            "",
-        ]
-    return "\n".join(lines) + "\n\n"
+    rows = tuple(
+        Task(
+            number=int(_one(graph, task, HN.taskNumber)),
+            text=_one(graph, task, HN.text),
+            measures=(),
+            departments=tuple(_departments(graph, task).split(DEPARTMENT_SEPARATOR)),
+            line=0,
+        )
+        for task in tasks
+    )
+    return table_text(label, title, rows)
 
 
 def measures_text(graph: Graph, task: URIRef) -> str:

@@ -34,7 +34,7 @@ def test_measures_rejoin_to_task_text(graph: Graph) -> None:
 
 def test_a_changed_graph_fails_the_checksum(graph: Graph) -> None:
     changed = Graph() + graph
-    task = task_iri("hunan-vet-reform", 2)
+    task = URIRef(task_iri("hunan-vet-reform", 2))
     changed.set((task, HN.text, Literal("改过的文本", lang="zh")))
     with pytest.raises(HngraphError, match="SHA-256"):
         roundtrip.source_bytes_verified(changed, URIRef(list_iri("hunan-vet-reform")))
