@@ -53,18 +53,19 @@ def run(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
     from hngraph import project, validation
-    from hngraph.rdf.read import read_graph
+    from hngraph.rdf.read import quiet_rdflib, read_graph
 
     files = args.data or [project.dataset_file(_root())]
-    if args.engine == "fast":
-        from hngraph.validation.fast.engine import validate_fast
+    with quiet_rdflib():  # an ill-typed literal is a shape violation, not a logged traceback
+        if args.engine == "fast":
+            from hngraph.validation.fast.engine import validate_fast
 
-        report = validate_fast(files)
-    else:
-        data = Graph()
-        for path in files:
-            data += read_graph(path)
-        report = validation.validate(data, engine=args.engine)
+            report = validate_fast(files)
+        else:
+            data = Graph()
+            for path in files:
+                data += read_graph(path)
+            report = validation.validate(data, engine=args.engine)
     if args.format == "json":
         output = validation.render_json(report)
     elif args.format == "turtle":

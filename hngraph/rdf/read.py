@@ -86,7 +86,7 @@ def read_graph(path: Path | str) -> Graph:
     fmt = _existing(path, accept=RDFLIB_FORMATS)
     graph = Graph()
     try:
-        with _quiet_rdflib():
+        with quiet_rdflib():
             if fmt.datasets:
                 dataset = Dataset()
                 dataset.parse(path, format=fmt.rdflib_name)
@@ -98,7 +98,14 @@ def read_graph(path: Path | str) -> Graph:
         raise RdfFileError(
             f"{_error_place(path, error)}: not valid {fmt.rdflib_name}: {_why(error)}"
         ) from None
+    if not len(graph):
+        raise _empty(path)
     return graph
+
+
+def _empty(path: Path) -> RdfFileError:
+    """An RDF file without one triple: never data to validate, query or publish."""
+    return RdfFileError(f"{path}: holds no triples (an empty or comment-only file)")
 
 
 def read_turtle(path: Path) -> Graph:
@@ -120,13 +127,21 @@ def load_store(paths: Iterable[Path | str], store: ox.Store | None = None) -> ox
     store = ox.Store() if store is None else store
     for path in map(Path, paths):
         fmt = _existing(path)
+        before = len(store)
         try:
             store.bulk_load(path=str(path), format=fmt.oxigraph)
         except (SyntaxError, OSError, ValueError) as error:
             if fmt.key in RDFLIB_FORMATS:
                 read_graph(path)  # raises the same file:line message as the rdflib route
             raise RdfFileError(f"{path}: cannot load: {error}") from None
+        if len(store) == before and _no_triples(path, fmt):
+            raise _empty(path)
     return store
+
+
+def _no_triples(path: Path, fmt: RdfFormat) -> bool:
+    """Whether the file itself holds no triple (its triples may all be in the store already)."""
+    return next(iter(ox.parse(path=str(path), format=fmt.oxigraph, base_iri=None)), None) is None
 
 
 def read_triples(path: Path | str) -> Iterator[ox.Triple]:
@@ -137,11 +152,13 @@ def read_triples(path: Path | str) -> Iterator[ox.Triple]:
         quads = list(ox.parse(path=str(path), format=fmt.oxigraph, base_iri=None))
     except (SyntaxError, ValueError, OSError) as error:
         raise RdfFileError(f"{path}: not valid RDF: {error}") from None
+    if not quads:
+        raise _empty(path)
     return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
 
 
 @contextmanager
-def _quiet_rdflib() -> Iterator[None]:
+def quiet_rdflib() -> Iterator[None]:
     """Mute rdflib's traceback for ill-typed literals (the shapes report them) and warnings."""
     logger = logging.getLogger("rdflib.term")
     level = logger.level
@@ -152,6 +169,9 @@ def _quiet_rdflib() -> Iterator[None]:
             yield
     finally:
         logger.setLevel(level)
+
+
+_quiet_rdflib = quiet_rdflib  # the name hngraph.validation.run imports
 
 
 def _error_place(path: Path, error: Exception) -> str:

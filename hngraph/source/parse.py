@@ -35,11 +35,19 @@ DEPARTMENT_SEPARATOR = "、"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 HEADER_LINES = 6  # label, title, three headings, blank
+MAX_SOURCE_BYTES = 64 << 20  # the Hunan list is 20 kB
 
 
 def parse_file(path: Path | str) -> TaskList:
     """Parse one source file; raise ``SourceError`` naming file, line and task on bad input."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # a FIFO would block, /dev/zero never end
+        raise SourceError("not a regular file", path=path)
+    if path.is_file() and path.stat().st_size > MAX_SOURCE_BYTES:
+        raise SourceError(
+            f"the file is larger than {MAX_SOURCE_BYTES // (1 << 20)} MiB; a task list is not",
+            path=path,
+        )
     try:
         data = path.read_bytes()
     except OSError as error:
