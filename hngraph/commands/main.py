@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from hngraph.errors import EXIT_ERROR, HngraphError
+from hngraph.errors import EXIT_ERROR, EXIT_INTERRUPTED, HngraphError
 
 COMMANDS: tuple[str, ...] = (
     "build",
@@ -35,7 +35,8 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
         from hngraph import __version__
 
-        parser.exit(message=f"hngraph {__version__}\n")
+        sys.stdout.write(f"hngraph {__version__}\n")  # a status line: stdout, like build's
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         print(f"hngraph {args.command}: interrupted", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hngraph.commands.options import positive
 from hngraph.errors import EXIT_OK, HngraphError
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--param department=https://w3id.org/hngraph/id/org/hunan-finance-department",
     )
     parser.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
-    parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the catalogue (or, with NAME, that query only) and exit",
+    )
     parser.add_argument(
         "--param",
         action="append",
@@ -63,14 +68,14 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive(float),
         default=30.0,
         metavar="SECONDS",
         help="with --endpoint: time allowed for one HTTP attempt (default: 30)",
     )
     parser.add_argument(
         "--deadline",
-        type=float,
+        type=positive(float),
         default=120.0,
         metavar="SECONDS",
         help="with --endpoint: time allowed for the whole call, retries included (default: 120)",
@@ -108,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
     from hngraph.sparql.catalogue import get_query, load_catalogue
 
     if args.list:
-        sys.stdout.write(listing(load_catalogue()))
+        catalogue = {args.name: get_query(args.name)} if args.name else load_catalogue()
+        sys.stdout.write(listing(catalogue, total=not args.name))
         return EXIT_OK
     if not args.name:
         raise HngraphError("name a query to run, or use --list to see the catalogue")
@@ -122,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def listing(catalogue: dict[str, CatalogueQuery]) -> str:
+def listing(catalogue: dict[str, CatalogueQuery], *, total: bool = True) -> str:
     """The catalogue as text: name and summary, then parameters and columns."""
     lines = []
     for name, query in catalogue.items():
@@ -134,5 +140,6 @@ def listing(catalogue: dict[str, CatalogueQuery]) -> str:
                 f"e.g. {parameter.example}"
             )
         lines.append(f"    columns: {', '.join(query.column_names)}")
-    lines.append(f"{len(catalogue)} queries in the catalogue")
+    if total:
+        lines.append(f"{len(catalogue)} queries in the catalogue")
     return "\n".join(lines) + "\n"

@@ -103,6 +103,10 @@ def read_graph(path: Path | str) -> Graph:
     return graph
 
 
+def _too_large(path: Path, error: MemoryError) -> RdfFileError:
+    return RdfFileError(f"{path}: a term is too large to read ({error})")
+
+
 def _empty(path: Path) -> RdfFileError:
     """An RDF file without one triple: never data to validate, query or publish."""
     return RdfFileError(f"{path}: holds no triples (an empty or comment-only file)")
@@ -130,6 +134,8 @@ def load_store(paths: Iterable[Path | str], store: ox.Store | None = None) -> ox
         before = len(store)
         try:
             store.bulk_load(path=str(path), format=fmt.oxigraph)
+        except MemoryError as error:  # pyoxigraph: a token longer than its 16 MiB buffer
+            raise _too_large(path, error) from None
         except (SyntaxError, OSError, ValueError) as error:
             if fmt.key in RDFLIB_FORMATS:
                 read_graph(path)  # raises the same file:line message as the rdflib route
@@ -150,6 +156,8 @@ def read_triples(path: Path | str) -> Iterator[ox.Triple]:
     fmt = _existing(path)
     try:
         quads = list(ox.parse(path=str(path), format=fmt.oxigraph, base_iri=None))
+    except MemoryError as error:
+        raise _too_large(path, error) from None
     except (SyntaxError, ValueError, OSError) as error:
         raise RdfFileError(f"{path}: not valid RDF: {error}") from None
     if not quads:

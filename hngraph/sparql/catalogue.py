@@ -196,8 +196,12 @@ def get_query(name: str, folder: Path | None = None) -> CatalogueQuery:
     folder = folder or catalogue_dir()
     path = folder / f"{name}.rq"
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or not path.is_file():
-        names = ", ".join(sorted(p.stem for p in folder.glob("*.rq")))
-        raise CatalogueError(f"no catalogue query named {name!r}; there are: {names}")
+        import difflib
+
+        names = sorted(p.stem for p in folder.glob("*.rq"))
+        near = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(near)}?" if near else "`hngraph query --list` shows all"
+        raise CatalogueError(f"no catalogue query named {name!r}; {hint}")
     return load_query(path)
 
 

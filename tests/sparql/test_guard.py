@@ -4,13 +4,11 @@ refused on every path that evaluates a query we did not write, before anything i
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
@@ -26,41 +24,8 @@ from hngraph.store.remote import RemoteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-class Listener:
-    """A loopback TCP listener that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    found = Listener()
-    yield found
-    found.close()
+if TYPE_CHECKING:
+    from conftest import Listener
 
 
 def bypasses(port: int) -> list[str]:
@@ -89,8 +54,10 @@ def bypasses(port: int) -> list[str]:
     ]
 
 
-def test_the_issue_bypass_passed_the_tokens_but_not_the_parse(listener: Listener) -> None:
-    bypass = bypasses(listener.port)[0]
+def test_the_issue_bypass_passed_the_tokens_but_not_the_parse(
+    connection_listener: Listener,
+) -> None:
+    bypass = bypasses(connection_listener.port)[0]
     check(bypass, parse=False)  # the token layer alone is fooled, as issue 15 reports
     with pytest.raises(QueryTextError, match="SERVICE is refused"):
         check(bypass)
@@ -98,27 +65,31 @@ def test_the_issue_bypass_passed_the_tokens_but_not_the_parse(listener: Listener
 
 
 @pytest.mark.parametrize("backend", ["embedded", "rdflib", "remote"])
-def test_every_store_refuses_before_any_request(listener: Listener, backend: str) -> None:
+def test_every_store_refuses_before_any_request(
+    connection_listener: Listener, backend: str
+) -> None:
     store: Store
     if backend == "embedded":
         store = EmbeddedStore()
     elif backend == "rdflib":
         store = RdflibStore()
     else:
-        store = RemoteStore(f"http://127.0.0.1:{listener.port}/query")
-    before = listener.connections
-    for query in bypasses(listener.port):
+        store = RemoteStore(f"http://127.0.0.1:{connection_listener.port}/query")
+    before = connection_listener.connections
+    for query in bypasses(connection_listener.port):
         with pytest.raises(QueryTextError):
             if query.lstrip().upper().startswith(("ASK", "SELECT", "PREFIX")):
                 store.select(query) if "ASK" not in query[:4] else store.ask(query)
             else:
                 store.construct(query)
     time.sleep(0.2)
-    assert listener.connections == before
+    assert connection_listener.connections == before
 
 
-def test_cli_sparql_refuses_the_bypass_with_exit_2(listener: Listener, tmp_path: Path) -> None:
-    for number, query in enumerate(bypasses(listener.port)):
+def test_cli_sparql_refuses_the_bypass_with_exit_2(
+    connection_listener: Listener, tmp_path: Path
+) -> None:
+    for number, query in enumerate(bypasses(connection_listener.port)):
         path = tmp_path / f"q{number}.rq"
         path.write_text(query, encoding="utf-8")
         done = subprocess.run(
@@ -132,13 +103,13 @@ def test_cli_sparql_refuses_the_bypass_with_exit_2(listener: Listener, tmp_path:
         assert done.stdout == ""
         assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     time.sleep(0.2)
-    assert listener.connections == 0
+    assert connection_listener.connections == 0
 
 
-def test_the_worker_runs_the_same_parse_step(listener: Listener) -> None:
+def test_the_worker_runs_the_same_parse_step(connection_listener: Listener) -> None:
     from hngraph.server import protocol
 
-    for query in bypasses(listener.port):
+    for query in bypasses(connection_listener.port):
         expanded = query.replace("\\u0045", "E")
         assert protocol.refusal(expanded) == parsed_refusal(expanded) is not None
 
@@ -224,18 +195,18 @@ def generated_queries(draw: st.DrawFn) -> str:
 )
 @given(template=generated_queries())
 def test_no_generated_query_that_passes_reaches_the_network(
-    listener: Listener, template: str
+    connection_listener: Listener, template: str
 ) -> None:
     """Whatever passes the guard is evaluated by pyoxigraph without one connection."""
-    query = template.replace("{target}", f"http://127.0.0.1:{listener.port}/sparql")
-    before = listener.connections
+    query = template.replace("{target}", f"http://127.0.0.1:{connection_listener.port}/sparql")
+    before = connection_listener.connections
     try:
         checked = check(query)
     except QueryTextError:
         return
     with contextlib.suppress(SyntaxError, OSError, ValueError, RuntimeError):
         ox.Store().query(checked.text)
-    assert listener.connections == before, query
+    assert connection_listener.connections == before, query
 
 
 @settings(max_examples=1000, deadline=None)
