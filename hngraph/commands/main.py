@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args))
     except HngraphError as error:
-        print(f"hngraph {args.command}: error: {error}", file=sys.stderr)
+        message = " ".join(str(error).strip().splitlines())  # one line, whatever a parser said
+        print(f"hngraph {args.command}: error: {message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print(f"hngraph {args.command}: interrupted", file=sys.stderr)
