@@ -309,3 +309,46 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130
     assert err == "hngraph sparql: interrupted\n"
+
+
+# --- check 10: a hermetic build and validation ----------------------------------------------
+
+AUDIT = """
+import os, sys, sysconfig
+allowed = [os.path.realpath(p) for p in (sys.argv[1], sys.argv[2], sys.prefix, sys.base_prefix,
+           sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"])] + ["/dev/", "/proc/"]
+def hook(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise RuntimeError(f"network: {event} {args!r}")
+    if event == "open" and isinstance(args[0], str):
+        path = os.path.realpath(args[0])
+        if not any(path == a or path.startswith(a.rstrip("/") + "/") for a in allowed):
+            raise RuntimeError(f"open outside the project: {path}")
+sys.addaudithook(hook)
+from hngraph.commands.main import main
+out = sys.argv[2]
+assert main(["build", "--out", out]) == 0
+assert main(["validate", "--data", out + "/hngraph.ttl"]) == 0
+assert main(["validate", "--data", out + "/hngraph.ttl", "--engine", "rdflib"]) == 0
+for probe in (lambda: open("/etc/hostname"), lambda: __import__("socket").getaddrinfo("x", 80)):
+    try:
+        probe()
+    except RuntimeError:
+        continue
+    raise AssertionError("the audit hook let a probe through")
+print("HERMETIC")
+"""
+
+
+def test_build_and_validation_are_hermetic(tmp_path: Path) -> None:
+    """An audit hook refuses every connection, name lookup, URL request and any open outside the
+    project, the interpreter and the output folder; build and both validators still pass."""
+    done = subprocess.run(
+        [sys.executable, "-c", AUDIT, str(ROOT), str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.rstrip().endswith("HERMETIC")
