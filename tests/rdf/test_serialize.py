@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hngraph.rdf.serialize import serialize_quads, serialize_triples
+from hngraph.rdf.serialize import XSD_STRING, serialize_quads, serialize_triples
+from hngraph.source.parse import CONTROL_CHARACTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,3 +53,52 @@ def test_n_quads_lines_are_c_sorted(quads: list[ox.Quad]) -> None:
     body = serialize_quads(quads, "nq")
     assert body == _c_sort(body)
     assert {q for q in ox.parse(body, format=ox.RdfFormat.N_QUADS)} == set(quads)
+
+
+# --- the project's value space round-trips through every published serialisation ----------
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+INTEGER = ox.NamedNode(XSD + "integer")
+# What the source parser lets through: any text without control characters or surrogates.
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=40
+).filter(lambda text: CONTROL_CHARACTERS.search(text) is None)
+VALUES = st.one_of(
+    TEXT.map(lambda text: ox.Literal(text)),
+    TEXT.map(lambda text: ox.Literal(text, language="zh")),
+    TEXT.map(lambda text: ox.Literal(text, language="en")),
+    st.integers(0, 10**12).map(
+        lambda n: ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
+    ),
+    st.dates().map(lambda d: ox.Literal(d.isoformat(), datatype=ox.NamedNode(XSD + "date"))),
+    st.from_regex(r"\A0[0-9]{1,3}\Z").map(lambda text: ox.Literal(text, datatype=XSD_STRING)),
+    st.from_regex(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z").map(
+        lambda slug: ox.NamedNode(f"https://w3id.org/hngraph/id/list/{slug}")
+    ),
+)
+PUBLISHED = ("nt", "ttl", "jsonld", "rdf")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(value=VALUES)
+def test_every_value_round_trips_through_every_serialisation(value: ox.Literal) -> None:
+    triple = ox.Triple(
+        ox.NamedNode("https://w3id.org/hngraph/id/list/x/task/1"),
+        ox.NamedNode("https://w3id.org/hngraph/def/text"),
+        value,
+    )
+    for key in PUBLISHED:
+        data = serialize_triples([triple], key)
+        parsed = [
+            ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, FORMATS_OF[key])
+        ]
+        assert parsed == [triple], (key, data)
+
+
+FORMATS_OF = {
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
