@@ -245,6 +245,15 @@ def test_an_empty_data_file_is_an_error(tmp_path: Path, text: str) -> None:
         assert "holds no triples" in one_error_line(hngraph(*argv))
 
 
+def test_data_without_a_task_list_is_named_in_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    ontology = ROOT / "tests" / "badinput" / "violations" / "link-javascript.ttl"
+    assert main(["validate", "--data", str(ontology)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hngraph validate: warning: no task list") and str(ontology) in err
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 # --- item 4: load ---------------------------------------------------------------------------
 
 

@@ -281,7 +281,7 @@ def test_search_text_is_bound_as_a_plain_string(catalogue: dict) -> None:
 def test_unknown_query_name_suggests_the_nearest_not_all() -> None:
     with pytest.raises(CatalogueError, match="did you mean department-workload"):
         get_query("departmnt-workload", ROOT / "queries")
-    with pytest.raises(CatalogueError, match="hngraph query --list` shows all$"):
+    with pytest.raises(CatalogueError, match=r"hngraph query --list` shows all$"):
         get_query("no-such-query", ROOT / "queries")
     with pytest.raises(CatalogueError):
         get_query("../pyproject", ROOT / "queries")
