@@ -55,8 +55,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the commands are still being imported
+        print("hngraph: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         return int(args._run(args))
     except HngraphError as error:
