@@ -92,7 +92,7 @@ def list_text(material: Material, seed: int, index: int) -> str:
         departments = rng.sample(material.aliases, count)
         lines += [f"\t{number}", "\t" + "；".join(measures) + "。", "\t" + "、".join(departments)]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n"  # the canonical table ends with two blank lines
 
 
 def _measure(material: Material, rng: random.Random) -> str:

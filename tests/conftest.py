@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -181,3 +182,43 @@ BACKENDS = ("embedded", "rdflib", "remote")
 def any_store(request: pytest.FixtureRequest) -> Store:
     """Each backend in turn: embedded, rdflib, remote (real server)."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+# --- a loopback listener that counts connections (the guard and hardening tests) ---
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def connection_listener() -> Iterator[Listener]:
+    """A loopback listener; tests assert it received no connection."""
+    found = Listener()
+    yield found
+    found.close()

@@ -53,12 +53,15 @@ def run(args: argparse.Namespace) -> int:
     out_dir = args.out or dataset.default_out_dir(root)
     if args.check:
         stale = dataset.check_dataset(sources, root, out_dir)
-        for name in stale:
-            print(f"stale: {out_dir / name} differs from a fresh build", file=sys.stderr)
+        for name, why in stale.items():
+            if why == "missing":
+                print(f"missing: {out_dir / name} (a fresh build writes it)", file=sys.stderr)
+            else:
+                print(f"stale: {out_dir / name} differs from a fresh build", file=sys.stderr)
         if stale:
             print("run `hngraph build` and commit the result", file=sys.stderr)
             return EXIT_FAILED
-        print(f"up to date: {dataset.DATASET_NAME} in {out_dir}")
+        print(f"up to date: {dataset.DATASET_NAME} and {dataset.MANIFEST_NAME} in {out_dir}")
         return EXIT_OK
     for path in dataset.write_dataset(sources, root, out_dir):
         print(f"wrote {path}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from hngraph.commands.options import positive
 from hngraph.errors import EXIT_OK, HngraphError
 
 MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
@@ -33,22 +33,29 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--append", action="store_true", help="add to the graph (POST) instead of replacing it"
     )
     parser.add_argument(
-        "--timeout", type=float, default=60.0, metavar="SECONDS", help="per attempt (default: 60)"
+        "--timeout",
+        type=positive(float),
+        default=60.0,
+        metavar="SECONDS",
+        help="per attempt (default: 60)",
     )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     from hngraph import project
+    from hngraph.rdf.read import read_triples
     from hngraph.sparql.catalogue import check_iri
-    from hngraph.store.http import Policy, store_graph
+    from hngraph.store.http import Policy, check_http_url, redact, store_graph
 
     data = args.data or project.dataset_file(project.project_root())
     media_type = MEDIA_TYPES.get(data.suffix.lower())
     if media_type is None:
         raise HngraphError(f"{data}: send Turtle (.ttl) or N-Triples (.nt)")
+    check_http_url(args.endpoint)  # before reading anything; never echoes credentials
     if args.graph is not None:
         check_iri("--graph", args.graph)
+    count = sum(1 for _ in read_triples(data))  # broken or empty data is refused, not uploaded
     try:
         body = data.read_bytes()
     except OSError as error:
@@ -60,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     target = f"graph <{args.graph}>" if args.graph else "the default graph"
     verb = "added to" if args.append else "replaced"
     print(
-        f"{verb} {target} at {args.endpoint} with {data.name} ({len(body)} bytes, HTTP {status})",
-        file=sys.stderr,
+        f"{verb} {target} at {redact(args.endpoint)} with {data.name} "
+        f"({count} triples, {len(body)} bytes, HTTP {status})"
     )
     return EXIT_OK

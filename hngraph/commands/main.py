@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from hngraph.errors import EXIT_ERROR, HngraphError
+from hngraph.errors import EXIT_ERROR, EXIT_INTERRUPTED, HngraphError
 
 COMMANDS: tuple[str, ...] = (
     "build",
@@ -35,7 +35,7 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
         from hngraph import __version__
 
-        sys.stdout.write(f"hngraph {__version__}\n")
+        sys.stdout.write(f"hngraph {__version__}\n")  # a status line: stdout, like build's
         parser.exit()
 
 
@@ -55,16 +55,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the commands are still being imported
+        print("hngraph: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         return int(args._run(args))
     except HngraphError as error:
-        print(f"hngraph {args.command}: error: {error}", file=sys.stderr)
+        message = " ".join(str(error).strip().splitlines())  # one line, whatever a parser said
+        print(f"hngraph {args.command}: error: {message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print(f"hngraph {args.command}: interrupted", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hngraph.commands.options import positive
 from hngraph.errors import EXIT_OK, HngraphError
 
 if TYPE_CHECKING:
@@ -29,7 +30,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "(hnorg:hunan-finance-department), slug or any of its names",
     )
     parser.add_argument("name", nargs="?", help="the query's name (its file name without .rq)")
-    parser.add_argument("--list", action="store_true", help="list the catalogue and exit")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the catalogue (or, with NAME, that query only) and exit",
+    )
     parser.add_argument(
         "--param",
         action="append",
@@ -78,14 +83,14 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=positive(float),
         default=30.0,
         metavar="SECONDS",
         help="with --endpoint: time allowed for one HTTP attempt (default: 30)",
     )
     parser.add_argument(
         "--deadline",
-        type=float,
+        type=positive(float),
         default=120.0,
         metavar="SECONDS",
         help="with --endpoint: time allowed for the whole call, retries included (default: 120)",
@@ -123,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     from hngraph.sparql.catalogue import get_query, load_catalogue
 
     if args.list:
-        sys.stdout.write(listing(load_catalogue()))
+        catalogue = {args.name: get_query(args.name)} if args.name else load_catalogue()
+        sys.stdout.write(listing(catalogue, total=not args.name))
         return EXIT_OK
     if not args.name:
         raise HngraphError("name a query to run, or use --list to see the catalogue")
@@ -134,12 +140,12 @@ def run(args: argparse.Namespace) -> int:
     from hngraph.sparql.tables import render
 
     with open_from_args(args) as store:
-        result = store.select(query.text, Resolver(store).bindings(query, values))
+        result = store.select(query.checked, Resolver(store).bindings(query, values))
     sys.stdout.write(render(result, args.format, max_width=args.width))
     return EXIT_OK
 
 
-def listing(catalogue: dict[str, CatalogueQuery]) -> str:
+def listing(catalogue: dict[str, CatalogueQuery], *, total: bool = True) -> str:
     """The catalogue as text: name and summary, then parameters and columns."""
     lines = []
     for name, query in catalogue.items():
@@ -151,5 +157,6 @@ def listing(catalogue: dict[str, CatalogueQuery]) -> str:
                 f"e.g. {parameter.example}"
             )
         lines.append(f"    columns: {', '.join(query.column_names)}")
-    lines.append(f"{len(catalogue)} queries in the catalogue")
+    if total:
+        lines.append(f"{len(catalogue)} queries in the catalogue")
     return "\n".join(lines) + "\n"

@@ -43,15 +43,16 @@ def run(args: argparse.Namespace) -> int:
     from hngraph.sparql.text import check
 
     text = declare(read_query(args.file))
-    form = check(text).form  # refuses SERVICE / FROM / LOAD / updates before opening a store
+    checked = check(text)  # refuses SERVICE / FROM / LOAD / updates before opening a store
+    form = checked.form
     with open_from_args(args) as store:
         if form == "SELECT":
             from hngraph.sparql.tables import render
 
-            sys.stdout.write(render(store.select(text), args.format, max_width=args.width))
+            sys.stdout.write(render(store.select(checked), args.format, max_width=args.width))
         elif form == "ASK":
-            sys.stdout.write("true\n" if store.ask(text) else "false\n")
+            sys.stdout.write("true\n" if store.ask(checked) else "false\n")
         else:
-            for triple in store.construct(text):
+            for triple in store.construct(checked):
                 sys.stdout.write(" ".join(term.n3() for term in triple) + " .\n")
     return EXIT_OK

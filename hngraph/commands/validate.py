@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from hngraph.errors import EXIT_FAILED, EXIT_OK
@@ -53,18 +54,19 @@ def run(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
     from hngraph import project, validation
-    from hngraph.rdf.read import read_graph
+    from hngraph.rdf.read import quiet_rdflib, read_graph
 
     files = args.data or [project.dataset_file(_root())]
-    if args.engine == "fast":
-        from hngraph.validation.fast.engine import validate_fast
+    with quiet_rdflib():  # an ill-typed literal is a shape violation, not a logged traceback
+        if args.engine == "fast":
+            from hngraph.validation.fast.engine import validate_fast
 
-        report = validate_fast(files)
-    else:
-        data = Graph()
-        for path in files:
-            data += read_graph(path)
-        report = validation.validate(data, engine=args.engine)
+            report = validate_fast(files)
+        else:
+            data = Graph()
+            for path in files:
+                data += read_graph(path)
+            report = validation.validate(data, engine=args.engine)
     if args.format == "json":
         output = validation.render_json(report)
     elif args.format == "turtle":
@@ -72,7 +74,29 @@ def run(args: argparse.Namespace) -> int:
     else:
         output = validation.render_text(report, args.lang)
     print(output, end="")
+    if not _has_task_list(files):
+        names = ", ".join(str(path) for path in files)
+        print(
+            f"hngraph validate: warning: no task list (hn:TaskList) in {names}; "
+            "only the shapes of what is there were checked",
+            file=sys.stderr,
+        )
     return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _has_task_list(files: list[Path]) -> bool:
+    """Whether any file types a resource as hn:TaskList (the files have been read already)."""
+    import pyoxigraph as ox
+
+    from hngraph.rdf.formats import format_of
+    from hngraph.vocab import DEF, RDF_NS
+
+    kind, task_list = ox.NamedNode(RDF_NS + "type"), ox.NamedNode(DEF + "TaskList")
+    for path in files:
+        for quad in ox.parse(path=str(path), format=format_of(path).oxigraph):
+            if quad.predicate == kind and quad.object == task_list:
+                return True
+    return False
 
 
 def _root() -> Path:

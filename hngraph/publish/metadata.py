@@ -545,10 +545,9 @@ def _namespace(value: str) -> str:
 
 def manifest(files: Mapping[str, bytes]) -> bytes:
     """``sha256sum -c``-compatible lines for every file, sorted by path."""
-    lines = [
-        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
-    ]
-    return "".join(lines).encode()
+    from hngraph.rdf.files import manifest_bytes
+
+    return manifest_bytes((name, hashlib.sha256(data).hexdigest()) for name, data in files.items())
 
 
 def _schema_org_downloads(site: SiteGraph) -> list[dict[str, object]]:

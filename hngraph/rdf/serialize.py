@@ -66,14 +66,22 @@ def serialize_triples(triples: Iterable[ox.Triple], key: str, header: str = "") 
     if key == "jsonld":
         return jsonld_bytes(ordered)
     body = ox.serialize(ordered, format=FORMATS[key].oxigraph, prefixes=_prefixes_for(key, ordered))
-    return _with_header(body, key, header)
+    return _with_header(_sorted_lines(body, key), key, header)
 
 
 def serialize_quads(quads: Iterable[ox.Quad], key: str, header: str = "") -> bytes:
     """Quads in a dataset format (``nq`` or ``trig``), byte-stable."""
     ordered = sorted(set(quads), key=quad_key)
     body = ox.serialize(ordered, format=FORMATS[key].oxigraph, prefixes=_prefixes_for(key, ordered))
-    return _with_header(body, key, header)
+    return _with_header(_sorted_lines(body, key), key, header)
+
+
+def _sorted_lines(body: bytes, key: str) -> bytes:
+    """N-Triples / N-Quads lines in byte order, as ``LC_ALL=C sort`` gives them (other formats
+    unchanged): one statement per line, since line breaks inside literals are escaped."""
+    if key not in {"nt", "nq"} or not body:
+        return body
+    return b"\n".join(sorted(body.rstrip(b"\n").split(b"\n"))) + b"\n"
 
 
 def _prefixes_for(key: str, statements: Iterable[ox.Triple | ox.Quad]) -> dict[str, str] | None:

@@ -1,10 +1,9 @@
 """Query evaluation inside a worker process: a second guard, the result cap and result formats.
 
-The server checks every query with ``hngraph.sparql.text.check`` (a tokenizer that refuses
-SERVICE, FROM, LOAD and updates) before it reaches a worker. Here the query is parsed again by a
-real SPARQL grammar (rdflib's parser) and refused if its syntax tree holds a SERVICE pattern or a
-dataset clause, so a trick that fooled one reader still has to fool a second one before pyoxigraph
-(which would fetch a SERVICE target over HTTP) sees the text.
+The server checks every query with ``hngraph.sparql.text.check`` before it reaches a worker. Here
+the worker runs that guard's parse step (``parsed_refusal``: rdflib's SPARQL grammar, refusing a
+SERVICE pattern, a dataset clause or an update) again on the very text it evaluates, right before
+pyoxigraph (which would fetch a SERVICE target over HTTP) sees it.
 
 Results are collected up to ``max_rows + 1``: more than ``max_rows`` is an error, never a cut
 result; so is a serialised body of more than ``max_bytes``. Serialisation goes through
@@ -54,30 +53,10 @@ class QueryReply:
 
 
 def refusal(text: str) -> str | None:
-    """Why a parsed query must not run (SERVICE, FROM, FROM NAMED), or ``None``."""
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
+    """Why a parsed query must not run: the parse step of the one guard, ``sparql.text.check``."""
+    from hngraph.sparql.text import parsed_refusal
 
-    try:
-        tree = parseQuery(text)
-    except Exception as error:  # pyparsing raises its own types
-        return f"the query could not be parsed: {error}"
-    names: set[str] = set()
-    stack: list[object] = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            names.add(item.name)
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)) or hasattr(item, "asList"):
-            stack.extend(item)  # type: ignore[arg-type]
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-    if "ServiceGraphPattern" in names:
-        return "SERVICE is refused: this endpoint queries only its own data"
-    if "DatasetClause" in names:
-        return "FROM and FROM NAMED are refused: this endpoint queries only its own data"
-    return None
+    return parsed_refusal(text)
 
 
 def error_reply(status: int, message: str) -> QueryReply:

@@ -35,11 +35,19 @@ DEPARTMENT_SEPARATOR = "、"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 HEADER_LINES = 6  # label, title, three headings, blank
+MAX_SOURCE_BYTES = 64 << 20  # the Hunan list is 20 kB
 
 
 def parse_file(path: Path | str) -> TaskList:
     """Parse one source file; raise ``SourceError`` naming file, line and task on bad input."""
     path = Path(path)
+    if path.exists() and not path.is_file():  # a FIFO would block, /dev/zero never end
+        raise SourceError("not a regular file", path=path)
+    if path.is_file() and path.stat().st_size > MAX_SOURCE_BYTES:
+        raise SourceError(
+            f"the file is larger than {MAX_SOURCE_BYTES // (1 << 20)} MiB; a task list is not",
+            path=path,
+        )
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -66,7 +74,36 @@ def parse_text(text: str, path: Path | str) -> tuple[str, str, tuple[Task, ...]]
     tasks = tuple(_tasks(lines, path))
     if not tasks:
         raise SourceError("the table has no task rows", path=path, line=HEADER_LINES + 1)
+    _check_layout(text, table_text(label, title, tasks), path, tasks)
     return label, title, tasks
+
+
+def table_text(label: str, title: str, tasks: tuple[Task, ...]) -> str:
+    """The one layout of a source table (``source.write`` regenerates it from the graph)."""
+    lines = [label, title, *(f"\t{heading}" for heading in HEADINGS), ""]
+    for task in tasks:
+        departments = DEPARTMENT_SEPARATOR.join(task.departments)
+        lines += [f"\t{task.number}", f"\t{task.text}", f"\t{departments}", ""]
+    return "\n".join(lines) + "\n\n"
+
+
+def _check_layout(text: str, canonical: str, path: Path | str, tasks: tuple[Task, ...]) -> None:
+    """Refuse a table that would not come back byte for byte (extra blank lines, no final ones)."""
+    if text == canonical:
+        return
+    given, wanted = text.split("\n"), canonical.split("\n")
+    line = next(
+        (n for n, (a, b) in enumerate(zip(given, wanted, strict=False), 1) if a != b),
+        min(len(given), len(wanted)),
+    )
+    task = next((t.number for t in reversed(tasks) if t.line <= line), None)
+    raise SourceError(
+        "the table's layout is not the canonical one (one blank line between rows, two line "
+        "breaks after the last row), so it would not round-trip byte for byte",
+        path=path,
+        line=line,
+        task=task,
+    )
 
 
 def metadata_path(source: Path) -> Path:
@@ -223,6 +260,13 @@ def _task_number(
     if not raw.isascii() or not raw.isdigit():
         raise SourceError(f"task number {raw!r} is not a whole number", path=path, line=number)
     value = int(raw)
+    if raw != str(value):  # "01" would build task 1 and break the byte-for-byte round trip
+        raise SourceError(
+            f"task number {raw!r} is not written canonically; write {value}",
+            path=path,
+            line=number,
+            task=value,
+        )
     if value in seen:
         raise SourceError(
             f"task number {value} repeats the task at line {seen[value]}",

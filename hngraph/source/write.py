@@ -8,7 +8,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from hngraph.errors import HngraphError
-from hngraph.source.parse import DEPARTMENT_SEPARATOR, HEADINGS, MEASURE_SEPARATOR
+from hngraph.source.parse import DEPARTMENT_SEPARATOR, MEASURE_SEPARATOR, table_text
+from hngraph.source.records import Task
 from hngraph.vocab import HN
 
 
@@ -21,24 +22,26 @@ def source_text(graph: Graph, task_list: URIRef) -> str:
     """The source table of ``task_list``, in the source layout, from the graph alone."""
     label = _one(graph, task_list, HN.attachmentLabel)
     title = _one(graph, task_list, DCTERMS.title)
-    lines = [label, title, *(f"\t{heading}" for heading in HEADINGS), ""]
     tasks = sorted(
-        graph.objects(task_list, HN.hasTask), key=lambda t: int(_one(graph, t, HN.taskNumber))
+        graph.objects(task_list, HN.hasTask), key=lambda t: _number(graph, t, HN.taskNumber)
     )
-    for task in tasks:
-        lines += [
-            f"\t{_one(graph, task, HN.taskNumber)}",
-            f"\t{_one(graph, task, HN.text)}",
-            f"\t{_departments(graph, task)}",
-            "",
-        ]
-    return "\n".join(lines) + "\n\n"
+    rows = tuple(
+        Task(
+            number=_number(graph, task, HN.taskNumber),
+            text=_one(graph, task, HN.text),
+            measures=(),
+            departments=tuple(_departments(graph, task).split(DEPARTMENT_SEPARATOR)),
+            line=0,
+        )
+        for task in tasks
+    )
+    return table_text(label, title, rows)
 
 
 def measures_text(graph: Graph, task: URIRef) -> str:
     """A task's measure texts joined with ``；`` in order (equals its text when consistent)."""
     measures = sorted(
-        graph.objects(task, HN.hasMeasure), key=lambda m: int(_one(graph, m, HN.measureNumber))
+        graph.objects(task, HN.hasMeasure), key=lambda m: _number(graph, m, HN.measureNumber)
     )
     return MEASURE_SEPARATOR.join(_one(graph, m, HN.text) for m in measures)
 
@@ -57,7 +60,7 @@ def source_bytes_verified(graph: Graph, task_list: URIRef) -> bytes:
 
 def _departments(graph: Graph, task: URIRef) -> str:
     holders = sorted(
-        graph.objects(task, HN.responsibility), key=lambda r: int(_one(graph, r, HN.rank))
+        graph.objects(task, HN.responsibility), key=lambda r: _number(graph, r, HN.rank)
     )
     return DEPARTMENT_SEPARATOR.join(_one(graph, r, HN.nameAsWritten) for r in holders)
 
@@ -67,3 +70,10 @@ def _one(graph: Graph, subject: object, predicate: URIRef) -> str:
     if len(values) != 1:
         raise HngraphError(f"<{subject}> has {len(values)} values of <{predicate}>, expected 1")
     return str(values[0])
+
+
+def _number(graph: Graph, subject: object, predicate: URIRef) -> int:
+    value = _one(graph, subject, predicate)
+    if not value.isascii() or not value.isdigit() or value != str(int(value)):
+        raise HngraphError(f"<{subject}>: <{predicate}> {value!r} is not a canonical whole number")
+    return int(value)

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from hngraph.errors import HngraphError
 from hngraph.rdf.terms import IRI, XSD, Term, literal
-from hngraph.sparql.text import check, subquery_variables, tokens, variables
+from hngraph.sparql.text import CheckedQuery, check, subquery_variables, tokens, variables
 
 if TYPE_CHECKING:
     from hngraph.store.base import Result, Store
@@ -148,6 +148,11 @@ class CatalogueQuery(NamedTuple):
     form: str = "SELECT"
 
     @property
+    def checked(self) -> CheckedQuery:
+        """The text as the guard passed it (a catalogue file: tokens only, see ``check``)."""
+        return check(self.text, parse=False)
+
+    @property
     def column_names(self) -> tuple[str, ...]:
         """The declared result columns, in order."""
         return tuple(column.name for column in self.columns)
@@ -182,7 +187,7 @@ class CatalogueQuery(NamedTuple):
 
     def run(self, store: Store, values: Mapping[str, str] | None = None) -> Result:
         """Validate the parameters, then run the query on ``store``."""
-        return store.select(self.text, self.bindings(values or {}))
+        return store.select(self.checked, self.bindings(values or {}))
 
 
 def catalogue_dir(root: Path | None = None) -> Path:
@@ -206,8 +211,12 @@ def get_query(name: str, folder: Path | None = None) -> CatalogueQuery:
     folder = folder or catalogue_dir()
     path = folder / f"{name}.rq"
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or not path.is_file():
-        names = ", ".join(sorted(p.stem for p in folder.glob("*.rq")))
-        raise CatalogueError(f"no catalogue query named {name!r}; there are: {names}")
+        import difflib
+
+        names = sorted(p.stem for p in folder.glob("*.rq"))
+        near = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(near)}?" if near else "`hngraph query --list` shows all"
+        raise CatalogueError(f"no catalogue query named {name!r}; {hint}")
     return load_query(path)
 
 
@@ -216,7 +225,7 @@ def load_query(path: Path) -> CatalogueQuery:
     text = path.read_text(encoding="utf-8")
     try:
         header, lines = read_header(text)
-        checked = check(text)
+        checked = check(text, parse=False)  # our own file; tests run the full guard on each
     except HngraphError as error:
         raise CatalogueError(f"{path.name}: {error}") from None
     missing = [key for key in REQUIRED_KEYS if not header.get(key)]
@@ -351,7 +360,7 @@ def projection(text: str) -> list[str]:
     depth = 0
     started = False
     previous = ""
-    for token in tokens(check(text).text):
+    for token in tokens(check(text, parse=False).text):
         if token.kind in ("space", "comment"):
             continue
         word = token.text.upper() if token.kind == "word" else ""

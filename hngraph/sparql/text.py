@@ -1,5 +1,13 @@
 """Read SPARQL query text without evaluating it: tokens, query form, safety guard, VALUES.
 
+The guard (``check``) decides on the parsed query: the text is parsed by a SPARQL 1.1 grammar
+(rdflib's parser, the only one in Python here that gives a syntax tree; pyoxigraph exposes none)
+and refused if the tree holds a SERVICE pattern or a dataset clause (FROM, FROM NAMED), or if the
+text is an update (LOAD, INSERT, DELETE, ...) rather than a query. The tokenizer below runs first,
+as a cheap conservative layer (a refused keyword anywhere outside strings and comments is refused),
+and finds the query form; a trick that fools it, such as ``FILTER(1<2)SERVICE#>`` (it reads
+``<2)SERVICE#>`` as one IRI), still meets the parser, which reads the text as engines do.
+
 The tokenizer knows just enough of the SPARQL 1.1 grammar (comments, the four string
 forms, IRIs, variables, language tags, prefixed names) to tell a keyword from the same
 letters inside a string, IRI, comment or prefixed name. Codepoint escapes (``\\u0053``)
@@ -108,8 +116,14 @@ class CheckedQuery(NamedTuple):
 
 
 @lru_cache(maxsize=256)  # catalogue queries are checked on every run; tokenising costs ~1 ms
-def check(query: str) -> CheckedQuery:
-    """Refuse anything that could fetch or change data; return the text to evaluate."""
+def check(query: str, *, parse: bool = True) -> CheckedQuery:
+    """Refuse anything that could fetch or change data; return the text to evaluate.
+
+    Every query we did not write goes through the full guard (``parse=True``): the CLI's
+    ``sparql``, the stores' ``select``/``ask``/``construct`` and the server. ``parse=False``
+    (tokens only, no rdflib import) is for the project's own catalogue files, each of which a
+    test passes through the full guard (``tests/sparql/test_guard.py``).
+    """
     text = expand_escapes(query)
     significant = _significant(text)
     for token in significant:
@@ -119,7 +133,70 @@ def check(query: str) -> CheckedQuery:
                 f"line {_line(text, token)}: {keyword} is refused: {REFUSED[keyword]}; "
                 "hngraph evaluates queries only against the data it was given"
             )
-    return CheckedQuery(text, _form(text, significant))
+    form = _form(text, significant)
+    if parse:
+        reason = parsed_refusal(text)
+        if reason is not None:
+            raise QueryTextError(reason)
+    return CheckedQuery(text, form)
+
+
+#: Names of rdflib syntax-tree nodes that are refused, with the reason.
+REFUSED_NODES = {
+    "ServiceGraphPattern": "SERVICE is refused: it would send a query to another endpoint",
+    "DatasetClause": "FROM / FROM NAMED is refused: it would load a graph from its IRI",
+}
+_HERMETIC = "; hngraph evaluates queries only against the data it was given"
+
+
+def parsed_refusal(text: str) -> str | None:
+    """Why the parsed query must not run (SERVICE, FROM, FROM NAMED, an update), or ``None``.
+
+    A text that does not parse as a SPARQL 1.1 query is refused too: what no grammar reads
+    here is not handed to an engine that might read it differently.
+    """
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseQuery(text)
+    except Exception as error:  # pyparsing raises its own types
+        try:
+            update = parseUpdate(text)
+        except Exception:
+            return f"the query could not be parsed: {_parse_error(error)}"
+        fetches = "Load" in _node_names(update)
+        what = "LOAD would fetch a document" if fetches else "they would change data"
+        return f"updates are refused: {what}{_HERMETIC}"
+    names = _node_names(tree)
+    for name, reason in REFUSED_NODES.items():
+        if name in names:
+            return reason + _HERMETIC
+    return None
+
+
+def _node_names(tree: object) -> set[str]:
+    """Names of every ``CompValue`` in an rdflib syntax tree (iteratively: trees can be deep)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    names: set[str] = set()
+    stack: list[object] = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or hasattr(item, "asList"):
+            stack.extend(item)  # type: ignore[arg-type]
+    return names
+
+
+def _parse_error(error: Exception) -> str:
+    """pyparsing's message, with the line it names (``line N``) kept."""
+    line = getattr(error, "lineno", None)
+    message = str(getattr(error, "msg", "") or error).strip().splitlines()[0]
+    return f"line {line}: {message}" if isinstance(line, int) else message
 
 
 def _form(text: str, significant: list[Token]) -> str:

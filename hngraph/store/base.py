@@ -35,19 +35,21 @@ class Result(NamedTuple):
 
 
 class Store(ABC):
-    """SPARQL over one dataset. Every query passes the guard in ``sparqltext.check`` first."""
+    """SPARQL over one dataset. Every query passes the guard in ``sparql.text.check`` first."""
 
     name: str = "store"
 
-    def select(self, query: str, bindings: Bindings | None = None) -> Result:
+    def select(self, query: str | CheckedQuery, bindings: Bindings | None = None) -> Result:
         """Run a SELECT query; ``bindings`` map variable names (no ``?``) to terms."""
         return self._select(self._checked(query, ("SELECT",)), dict(bindings or {}))
 
-    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+    def ask(self, query: str | CheckedQuery, bindings: Bindings | None = None) -> bool:
         """Run an ASK query."""
         return self._ask(self._checked(query, ("ASK",)), dict(bindings or {}))
 
-    def construct(self, query: str, bindings: Bindings | None = None) -> tuple[Triple, ...]:
+    def construct(
+        self, query: str | CheckedQuery, bindings: Bindings | None = None
+    ) -> tuple[Triple, ...]:
         """Run a CONSTRUCT (or DESCRIBE) query; triples come back sorted, without duplicates."""
         checked = self._checked(query, ("CONSTRUCT", "DESCRIBE"))
         triples = set(self._construct(checked, dict(bindings or {})))
@@ -63,8 +65,9 @@ class Store(ABC):
         self.close()
 
     @staticmethod
-    def _checked(query: str, forms: tuple[str, ...]) -> CheckedQuery:
-        checked = check(query)
+    def _checked(query: str | CheckedQuery, forms: tuple[str, ...]) -> CheckedQuery:
+        """Text goes through the full guard; a ``CheckedQuery`` has been through ``check``."""
+        checked = query if isinstance(query, CheckedQuery) else check(query)
         if checked.form not in forms:
             raise StoreError(f"expected a {' or '.join(forms)} query, got {checked.form}")
         return checked

@@ -62,11 +62,22 @@ class RemoteError(HngraphError):
     """
 
     def __init__(self, url: str, kind: str, message: str, status: int | None = None) -> None:
-        self.url = url
+        self.url = redact(url)  # never print a user name or password given in the URL
         self.kind = kind
         self.status = status
         self.detail = message
-        super().__init__(f"{url}: {message}")
+        super().__init__(f"{self.url}: {message}")
+
+
+def redact(url: str) -> str:
+    """``url`` without the user name and password of its authority (``***@host``)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<an unreadable URL>"
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
 
 
 @dataclass(frozen=True)
@@ -405,10 +416,20 @@ def protocol_request(
 
 def check_http_url(url: str) -> None:
     """Refuse anything but an absolute http(s) URL."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        raise RemoteError(url, "connection", "the endpoint URL cannot be read") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise RemoteError(
             url, "connection", "an endpoint must be an absolute http:// or https:// URL"
+        )
+    if "@" in parts.netloc:
+        raise RemoteError(
+            url,
+            "connection",
+            "give no user name or password in the endpoint URL (they would show in logs and "
+            "errors); put the endpoint behind an authenticating proxy on loopback instead",
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from hngraph.rdf.convert import TermError, from_oxigraph, from_sparql_json
 from hngraph.rdf.terms import Term, Triple
+from hngraph.sparql.catalogue import projection
 from hngraph.sparql.text import CheckedQuery, with_values
 from hngraph.store.base import Result, Store
 from hngraph.store.http import Policy, RemoteError, SparqlClient
@@ -26,11 +27,25 @@ class RemoteStore(Store):
     def _select(self, query: CheckedQuery, bindings: dict[str, Term]) -> Result:
         document = self.client.select(with_values(query, bindings))
         columns = tuple(str(name) for name in document["head"].get("vars", []))
+        projected = projection(query.text)
+        if projected and sorted(columns) != sorted(projected):
+            raise RemoteError(
+                self.client.endpoint,
+                "malformed",
+                f"the result has the columns {list(columns)}, the query projects {projected}",
+            )
         rows = []
         for solution in document["results"]["bindings"]:
             if not isinstance(solution, dict):
                 raise RemoteError(
                     self.client.endpoint, "malformed", "a result row is not an object"
+                )
+            extra = sorted(set(solution) - set(columns))
+            if extra:
+                raise RemoteError(
+                    self.client.endpoint,
+                    "malformed",
+                    f"a result row binds {extra}, which are not result columns",
                 )
             rows.append(tuple(self._term(solution.get(name)) for name in columns))
         return Result(columns, tuple(rows))

@@ -158,7 +158,7 @@ def test_existing_output_survives_a_failed_build(tmp_path: Path) -> None:
     )
     assert main(["build", "--source", str(bad), "--out", str(out)]) == 2
     assert (out / "hngraph.ttl").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["hngraph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "hngraph.ttl"]
 
 
 def test_two_lists_with_one_slug_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -229,7 +229,7 @@ def test_the_file_is_the_reference_graph_for_rdflib_and_pyoxigraph(
     tmp_path: Path, lists: list[Path]
 ) -> None:
     reference = dataset.build_dataset(lists, ROOT)
-    [written] = dataset.write_dataset(lists, ROOT, tmp_path)
+    written, _manifest = dataset.write_dataset(lists, ROOT, tmp_path)
     data = written.read_bytes()
     assert data == dataset.render(reference)[dataset.DATASET_NAME]
     parsed = Graph().parse(data=data, format="turtle")
@@ -298,7 +298,7 @@ def test_a_failure_while_streaming_writes_nothing(
         with pytest.raises(HngraphError, match="blank node"):
             dataset.write_dataset([SEED, SECOND], ROOT, target)
     assert (out / "hngraph.ttl").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["hngraph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "hngraph.ttl"]
     assert not (tmp_path / "new").exists()
 
 
@@ -312,13 +312,16 @@ def test_check_finds_any_difference_and_writes_nothing(
 ) -> None:
     assert dataset.write_dataset([SEED], ROOT, tmp_path)
     path = tmp_path / "hngraph.ttl"
-    assert dataset.check_dataset([SEED], ROOT, tmp_path) == []
+    assert dataset.check_dataset([SEED], ROOT, tmp_path) == {}
     path.write_bytes(edit(path.read_bytes()))
     changed = path.read_bytes()
-    assert dataset.check_dataset([SEED], ROOT, tmp_path) == ["hngraph.ttl"]
+    assert dataset.check_dataset([SEED], ROOT, tmp_path) == {"hngraph.ttl": "differs"}
     assert path.read_bytes() == changed
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["hngraph.ttl"]
-    assert dataset.check_dataset([SEED], ROOT, tmp_path / "missing") == ["hngraph.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["SHA256SUMS", "hngraph.ttl"]
+    assert dataset.check_dataset([SEED], ROOT, tmp_path / "missing") == {
+        "hngraph.ttl": "missing",
+        "SHA256SUMS": "missing",
+    }
     assert not (tmp_path / "missing").exists()
 
 

@@ -213,7 +213,7 @@ def test_load_into_a_named_graph(
     oxigraph_server, dataset_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     graph = "https://w3id.org/hngraph/id/graph/test-load"
-    code, _, err = run(
+    code, out, _ = run(
         [
             "load",
             "--endpoint",
@@ -226,7 +226,7 @@ def test_load_into_a_named_graph(
         capsys,
     )
     assert code == 0
-    assert f"replaced graph <{graph}>" in err
+    assert f"replaced graph <{graph}>" in out
     from hngraph.store.remote import RemoteStore
 
     store = RemoteStore(oxigraph_server.query_url)

@@ -299,8 +299,10 @@ def test_search_text_is_bound_as_a_plain_string(catalogue: dict) -> None:
     assert bindings == {"_text_literal": literal('x" || true || "')}
 
 
-def test_unknown_query_name_lists_the_catalogue() -> None:
-    with pytest.raises(CatalogueError, match="department-workload"):
+def test_unknown_query_name_suggests_the_nearest_not_all() -> None:
+    with pytest.raises(CatalogueError, match="did you mean department-workload"):
+        get_query("departmnt-workload", ROOT / "queries")
+    with pytest.raises(CatalogueError, match=r"hngraph query --list` shows all$"):
         get_query("no-such-query", ROOT / "queries")
     with pytest.raises(CatalogueError):
         get_query("../pyproject", ROOT / "queries")

@@ -284,11 +284,11 @@ def test_cli_bad_turtle_names_file_and_line(capsys, tmp_path: Path) -> None:
 
 
 def test_cli_unsupported_file_type_exits_2(capsys, tmp_path: Path) -> None:
-    other = tmp_path / "data.jsonld"
+    other = tmp_path / "data.xml"
     other.write_text("{}", encoding="utf-8")
     code, _, err = run(capsys, "--data", str(other))
     assert code == 2
-    assert "unsupported file type" in err
+    assert "unknown RDF file suffix" in err
 
 
 def test_cli_help_names_the_options(capsys) -> None:
