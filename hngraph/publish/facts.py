@@ -9,6 +9,7 @@ from itertools import combinations
 import pyoxigraph as ox
 
 from hngraph.publish.graph import SiteGraph
+from hngraph.publish.terms import ALT_LABEL
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.serialize import iri
 from hngraph.vocab import DEF, SKOS_NS
@@ -20,7 +21,6 @@ SUPPORTING = iri(DEF + "supportingDepartment")
 POLICY_AREA_OF = iri(DEF + "policyArea")
 TASK_OF = iri(DEF + "task")
 TASK_NUMBER = iri(DEF + "taskNumber")
-ALT_LABEL = iri(SKOS_NS + "altLabel")
 BROADER = iri(SKOS_NS + "broader")
 HAS_MEASURE = iri(DEF + "hasMeasure")
 

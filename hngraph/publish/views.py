@@ -13,6 +13,17 @@ import pyoxigraph as ox
 from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.links import Linker, site_path
+from hngraph.publish.terms import (
+    HN_HAS_TASK,
+    HN_MEASURE_NUMBER,
+    HN_NAME_AS_WRITTEN,
+    HN_ORGANIZATION,
+    HN_RANK,
+    HN_RESPONSIBILITY,
+    HN_ROLE,
+    HN_TEXT,
+    HN_TRANSLATION,
+)
 from hngraph.rdf.serialize import (
     RDF_TYPE,
     XSD_STRING,
@@ -24,16 +35,7 @@ from hngraph.rdf.serialize import (
 )
 from hngraph.vocab import DCTERMS_NS, DEF, ORG_NS, OWL_NS, RDF_NS, RDFS_NS, SKOS_NS
 
-HN_TEXT = iri(DEF + "text")
-HN_TRANSLATION = iri(DEF + "unofficialTranslation")
 HN_MEASURE = iri(DEF + "hasMeasure")
-HN_MEASURE_NUMBER = iri(DEF + "measureNumber")
-HN_RESPONSIBILITY = iri(DEF + "responsibility")
-HN_ORGANIZATION = iri(DEF + "organization")
-HN_ROLE = iri(DEF + "role")
-HN_RANK = iri(DEF + "rank")
-HN_NAME_AS_WRITTEN = iri(DEF + "nameAsWritten")
-HN_HAS_TASK = iri(DEF + "hasTask")
 SKOS_DEFINITION = iri(SKOS_NS + "definition")
 SKOS_IN_SCHEME = iri(SKOS_NS + "inScheme")
 SKOS_NOTE = iri(SKOS_NS + "editorialNote")

@@ -14,24 +14,27 @@ import pyoxigraph as ox
 
 from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
+from hngraph.publish.terms import (
+    ALT_LABEL,
+    HN_HAS_TASK,
+    HN_MEASURE_NUMBER,
+    HN_NAME_AS_WRITTEN,
+    HN_ORGANIZATION,
+    HN_RANK,
+    HN_RESPONSIBILITY,
+    HN_ROLE,
+    HN_TEXT,
+    HN_TRANSLATION,
+)
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.serialize import iri
-from hngraph.vocab import DEF, ORG_NS, RDFS_NS, SKOS_NS
+from hngraph.vocab import DEF, ORG_NS, RDFS_NS
 
 Value = str | int | None
 
-HN_TEXT = iri(DEF + "text")
-HN_TRANSLATION = iri(DEF + "unofficialTranslation")
 HN_SOURCE_LINE = iri(DEF + "sourceLine")
 HN_ATTACHMENT = iri(DEF + "attachmentLabel")
-HN_HAS_TASK = iri(DEF + "hasTask")
 HN_TASK_LIST = iri(DEF + "taskList")
-HN_MEASURE_NUMBER = iri(DEF + "measureNumber")
-HN_RESPONSIBILITY = iri(DEF + "responsibility")
-HN_ORGANIZATION = iri(DEF + "organization")
-HN_ROLE = iri(DEF + "role")
-HN_RANK = iri(DEF + "rank")
-HN_NAME_AS_WRITTEN = iri(DEF + "nameAsWritten")
 HN_TARGET = iri(DEF + "target")
 HN_CONCEPT = iri(DEF + "concept")
 HN_EVIDENCE = iri(DEF + "evidence")
@@ -46,7 +49,6 @@ ORG_PARENT = iri(ORG_NS + "subOrganizationOf")
 HN_DIVISION_CODE = iri(DEF + "divisionCode")
 SUBCLASS_OF = iri(RDFS_NS + "subClassOf")
 COMMENT = iri(RDFS_NS + "comment")
-ALT_LABEL = iri(SKOS_NS + "altLabel")
 TITLE = iri("http://purl.org/dc/terms/title")
 
 #: Separator of list-valued cells (an organisation's source spellings); it occurs in no name.
