@@ -73,12 +73,15 @@ def read_turtle(path: Path) -> Graph:
 
 
 def load_store(paths: Iterable[Path | str], store: ox.Store | None = None) -> ox.Store:
-    """Load RDF files into a pyoxigraph store (a new in-memory one unless given)."""
+    """Load RDF files into a pyoxigraph store (a new in-memory one unless given).
+
+    Relative IRIs resolve against the file's own ``file:`` IRI, as rdflib's ``read_graph`` does.
+    """
     store = ox.Store() if store is None else store
     for path in map(Path, paths):
         fmt = _existing(path)
         try:
-            store.bulk_load(path=str(path), format=fmt.oxigraph)
+            store.bulk_load(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())
         except (SyntaxError, OSError, ValueError) as error:
             if fmt.key in RDFLIB_FORMATS:
                 read_graph(path)  # raises the same file:line message as the rdflib route
@@ -91,7 +94,9 @@ def read_triples(path: Path | str) -> Iterator[ox.Triple]:
     path = Path(path)
     fmt = _existing(path)
     try:
-        quads = list(ox.parse(path=str(path), format=fmt.oxigraph, base_iri=None))
+        quads = list(
+            ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())
+        )
     except (SyntaxError, ValueError, OSError) as error:
         raise RdfFileError(f"{path}: not valid RDF: {error}") from None
     return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
