@@ -75,7 +75,9 @@ def plain_pyshacl(data: list[Path], shapes: list[Path]) -> tuple[bool, list[dict
 def _generate() -> ModuleType:
     """``bench/generate.py`` as a module (bench/ is not a package)."""
     if "bench_generate" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+        spec = importlib.util.spec_from_file_location(
+            "bench_generate", ROOT / "bench" / "generate.py"
+        )
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules["bench_generate"] = module

@@ -120,7 +120,7 @@ def expected(case: Case) -> tuple:
 
 
 def plain_pyshacl(case: Case) -> tuple:
-    """``(conforms, rows)`` of pySHACL itself (conformance as the spec says: no warnings allowed)."""
+    """``(conforms, rows)`` of pySHACL itself (no warnings allowed, as the spec has it)."""
     import pyshacl
 
     _, results_graph, _ = pyshacl.validate(
