@@ -330,10 +330,20 @@ def test_a_property_shape_is_screened_in_one_query(shapes: Graph) -> None:
     assert [c.component for c in rank] == ["datatype+maxCount+minCount+minInclusive"]
 
 
-def test_custom_constraint_components_are_refused() -> None:
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "ex:Component a sh:ConstraintComponent .",
+        "ex:Kind rdfs:subClassOf sh:ConstraintComponent . ex:Component a ex:Kind .",
+        "ex:Component sh:parameter [ sh:path ex:limit ] .",
+    ],
+    ids=["typed", "sub-classed", "parameter"],
+)
+def test_custom_constraint_components_are_refused(declaration: str) -> None:
     """The screen and the reach know only SHACL's own parameters: validate the plain way."""
     shapes = _sparql_shape("SELECT $this WHERE { $this ex:p ?x }")
-    shapes.parse(data=PREFIXES + "ex:Component a sh:ConstraintComponent .", format="turtle")
+    rdfs = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    shapes.parse(data=PREFIXES + rdfs + declaration, format="turtle")
     with pytest.raises(shaclscreen.Unsupported):
         shaclscreen.compile_shapes(shapes)
     with pytest.raises(shaclscreen.Unsupported):
