@@ -298,8 +298,8 @@ def test_cli_bad_turtle_names_file_and_line(capsys, tmp_path: Path) -> None:
 
 
 def test_cli_unsupported_file_type_exits_2(capsys, tmp_path: Path) -> None:
-    other = tmp_path / "data.jsonld"
-    other.write_text("{}", encoding="utf-8")
+    other = tmp_path / "data.csv"  # JSON-LD is read since the one format table
+    other.write_text("a,b\n", encoding="utf-8")
     code, _, err = run(capsys, "--data", str(other))
     assert code == 2
     assert "unsupported file type" in err
