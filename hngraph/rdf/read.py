@@ -136,13 +136,15 @@ def load_store(
 
     ``accept`` limits the formats (keys of ``hngraph.rdf.formats.FORMATS``), e.g. to those
     ``read_graph`` reads, so that every validation engine takes the same files.
+
+    Relative IRIs resolve against the file's own ``file:`` IRI, as rdflib's ``read_graph`` does.
     """
     store = ox.Store() if store is None else store
     for path in map(Path, paths):
         fmt = _existing(path, accept=accept)
         before = len(store)
         try:
-            store.bulk_load(path=str(path), format=fmt.oxigraph)
+            store.bulk_load(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())
         except MemoryError as error:  # pyoxigraph: a token longer than its 16 MiB buffer
             raise _too_large(path, error) from None
         except (SyntaxError, OSError, ValueError) as error:
@@ -164,7 +166,9 @@ def read_triples(path: Path | str) -> Iterator[ox.Triple]:
     path = Path(path)
     fmt = _existing(path)
     try:
-        quads = list(ox.parse(path=str(path), format=fmt.oxigraph, base_iri=None))
+        quads = list(
+            ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())
+        )
     except MemoryError as error:
         raise _too_large(path, error) from None
     except (SyntaxError, ValueError, OSError) as error:

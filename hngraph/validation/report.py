@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 
-SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+#: Report order of the SHACL severities; a custom severity (any other IRI) comes after them.
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
 class ValidationError(HngraphError):
@@ -30,7 +31,7 @@ class ValidationError(HngraphError):
 class ValidationResult:
     """One SHACL validation result, with context for the person who has to fix it."""
 
-    severity: str  # "Violation", "Warning" or "Info"
+    severity: str  # "Violation", "Warning" or "Info"; a custom severity by its local name
     focus_node: Node
     result_path: str | None  # the property IRI; "^IRI" for an inverse path
     value: Node | None
@@ -82,7 +83,12 @@ def build_report(
             results_graph.remove((s, p, o))
             results_graph.add((s, p, Literal(str(o))))
     view = _view(data)
-    nodes = results_graph.subjects(RDF.type, SH.ValidationResult)
+    # the report's own results (sh:result), not the nested ones they carry as sh:detail
+    nodes = {
+        result
+        for report in results_graph.subjects(RDF.type, SH.ValidationReport)
+        for result in results_graph.objects(report, SH.result)
+    }
     results = [_result(node, results_graph, view, shapes) for node in nodes]
     return ValidationReport(
         results=tuple(sorted(results, key=_sort_key)), results_graph=results_graph
@@ -250,7 +256,8 @@ def _iri(node: Node | None) -> URIRef | None:
 
 def _sort_key(result: ValidationResult) -> tuple:
     return (
-        SEVERITY_ORDER.get(SH[result.severity], 9),
+        SEVERITY_ORDER.get(result.severity, 9),
+        result.severity,
         str(result.task_list or ""),
         result.task_number if result.task_number is not None else -1,
         result.measure_number if result.measure_number is not None else -1,

@@ -88,6 +88,7 @@ def validate(
                 target = data
             if not isinstance(target, Graph):
                 target = _pyshacl_data(target)
+                run_shapes = typed_strings(run_shapes)
             _, results_graph, _ = pyshacl.validate(
                 target,
                 shacl_graph=run_shapes,
@@ -123,6 +124,28 @@ def restrict_shapes(shapes: Graph, focus: Mapping[Node, Iterable[Node]]) -> Grap
         for node in nodes:
             restricted.add((shape, SH.targetNode, node))
     return restricted
+
+
+def typed_strings(shapes: Graph) -> Graph:
+    """A copy of ``shapes`` whose plain string literals carry ``xsd:string`` explicitly.
+
+    RDF 1.1 makes ``"x"`` and ``"x"^^xsd:string`` one term, but rdflib does not: pySHACL's
+    Oxigraph data graph returns every plain string with its datatype, so ``sh:in ("x")`` and
+    ``sh:hasValue "x"`` would not match the data's ``"x"``. Written the way the store writes
+    them, the shapes' strings compare equal again; the reports drop the datatype again
+    (``build_report``).
+    """
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    typed = Graph()
+    for prefix, namespace in shapes.namespaces():
+        typed.bind(prefix, namespace)
+    for s, p, o in shapes:
+        if isinstance(o, Literal) and o.datatype is None and not o.language:
+            o = Literal(str(o), datatype=XSD.string)
+        typed.add((s, p, o))
+    return typed
 
 
 def _pyshacl_data(store: pyoxigraph.Store) -> object:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from rdflib.term import Node
 from hngraph.build.knowledge import KINDS, KnowledgeError, knowledge_dir, knowledge_graph
 from hngraph.source.parse import parse_file
 from hngraph.source.records import TaskList
+from hngraph.validation.compare import conforms, read_expected, result_rows, term_text
 from hngraph.vocab import HN, HNID, ORG, measure_iri, task_iri
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -442,31 +442,12 @@ def test_rows_of_lists_not_being_built_are_skipped(project: Path, task_list: Tas
 
 
 def _compact(term: Node | None) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            rest = str(term)[len(namespace) :]
-            if str(term).startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_-]+", rest):
-                return f"{prefix}:{rest}"
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        term = Literal(str(term))  # RDF 1.1: the same literal; Oxigraph makes the type explicit
-    return term.n3()
+    return term_text(term)
 
 
 def _results(report: Graph) -> list[dict[str, str | None]]:
-    rows = []
-    for result in report.objects(None, SH.result):  # top-level results, not their sh:detail
-        rows.append(
-            {
-                "focus": _compact(report.value(result, SH.focusNode)),
-                "path": _compact(report.value(result, SH.resultPath)),
-                "value": _compact(report.value(result, SH.value)),
-                "shape": _compact(report.value(result, SH.sourceShape)),
-                "component": _compact(report.value(result, SH.sourceConstraintComponent)),
-            }
-        )
-    return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
+    """The top-level results (not their sh:detail), as rows of hngraph.validation.compare."""
+    return result_rows(report)
 
 
 def _data(fixture: Path) -> Graph:
@@ -503,8 +484,7 @@ def test_every_shape_with_a_target_has_an_invalid_fixture() -> None:
     shapes = Graph().parse(SHAPES)
     covered = set()
     for fixture in INVALID:
-        expected = json.loads(fixture.with_suffix(".expected.json").read_text(encoding="utf-8"))
-        covered |= {row["shape"] for row in expected["results"]}
+        covered |= {row["sourceShape"] for row in read_expected(_expected(fixture))["results"]}
     node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
     properties = {_compact(p) for n in node_shapes for p in shapes.objects(n, SH.property)}
     targeted = {
@@ -517,13 +497,18 @@ def test_every_shape_with_a_target_has_an_invalid_fixture() -> None:
     assert required <= covered, sorted(required - covered)
 
 
+def _expected(fixture: Path) -> Path:
+    return fixture.with_suffix(".expected.json")
+
+
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda path: path.stem)
 def test_invalid_fixture_fails_exactly(fixture: Path) -> None:
-    expected = json.loads(fixture.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    want = sorted(expected["results"], key=lambda row: json.dumps(row, sort_keys=True))
+    want = read_expected(_expected(fixture))
     data = _data(fixture)
-    assert _results(_pyshacl(data)) == want
-    assert _results(_via_project_validator(data)) == want
+    plain = _pyshacl(data)
+    assert _results(plain) == want["results"]
+    assert conforms(plain) == want["conforms"]
+    assert _results(_via_project_validator(data)) == want["results"]
 
 
 @pytest.mark.parametrize("fixture", VALID, ids=lambda path: path.stem)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 
 from hngraph.commands.main import main
 from hngraph.rdf.read import read_graph
@@ -122,8 +122,22 @@ def test_focus_keeps_the_results_of_nested_shapes() -> None:
     focused = validate(data, shapes, focus={shape: [event]})
     expected = [f for f in _fields(everything) if "/knowledge/" in str(f[4])]
     assert _fields(focused) == expected
-    components = {str(r.constraint_component).rsplit("#")[-1] for r in focused.results}
-    assert components == {"NodeConstraintComponent", "MinCountConstraintComponent"}
+    components = [str(r.constraint_component).rsplit("#")[-1] for r in focused.results]
+    assert components == ["NodeConstraintComponent"]
+
+
+def test_nested_details_are_not_top_level_results() -> None:
+    """The sh:node result carries the nested sh:minCount result as sh:detail, as pySHACL does."""
+    path = ROOT / "tests" / "fixtures" / "shapes-knowledge" / "invalid"
+    data = read_graph(path / "change-source-without-publisher.ttl")
+    data += read_graph(ROOT / "ontology" / "knowledge.ttl")
+    report = validate(data, load_shapes(ROOT / "ontology" / "shapes-knowledge.ttl"))
+    graph = report.results_graph
+    assert len(set(graph.subjects(RDF.type, SH.ValidationResult))) == 2
+    ((outer,),) = [list(graph.objects(None, SH.result))]
+    (inner,) = graph.objects(outer, SH.detail)
+    assert graph.value(inner, SH.sourceConstraintComponent) == SH.MinCountConstraintComponent
+    assert [r.constraint_component for r in report.results] == [SH.NodeConstraintComponent]
 
 
 def test_restricted_shapes_target_only_the_focus(shapes) -> None:
@@ -284,11 +298,11 @@ def test_cli_bad_turtle_names_file_and_line(capsys, tmp_path: Path) -> None:
 
 
 def test_cli_unsupported_file_type_exits_2(capsys, tmp_path: Path) -> None:
-    other = tmp_path / "data.xml"
-    other.write_text("{}", encoding="utf-8")
+    other = tmp_path / "data.csv"  # JSON-LD is read since the one format table
+    other.write_text("a,b\n", encoding="utf-8")
     code, _, err = run(capsys, "--data", str(other))
     assert code == 2
-    assert "unknown RDF file suffix" in err
+    assert "unsupported file type" in err and ".ttl" in err
 
 
 def test_cli_help_names_the_options(capsys) -> None:

@@ -1,6 +1,6 @@
 """Every SHACL rule against its fixtures: valid graphs give no result, each invalid graph gives
-exactly the results recorded beside it (shape, focus node, path, constraint component, severity
-and, for IRIs, value).
+exactly the results recorded beside it (severity, focus node, path, value with its lexical form,
+source shape, constraint component; the format of ``hngraph.validation.compare``).
 
 All fixtures run on the default engine (Oxigraph). One fixture per SPARQL-based shape also runs
 on rdflib, showing that the queries mean the same on two SPARQL engines (rdflib re-parses every
@@ -9,7 +9,6 @@ query for every focus node, about 1 s a fixture, so not every fixture runs twice
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,13 @@ from rdflib.namespace import RDF, SH
 
 from hngraph.rdf.read import read_graph
 from hngraph.validation import load_shapes, validate
-from hngraph.vocab import REPORT_PREFIXES as PREFIXES
+from hngraph.validation.compare import read_expected, result_rows, term_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES = ROOT / "ontology" / "shapes.ttl"  # the core shapes; shapes-knowledge.ttl has its own tests
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
-KEYS = ("severity", "sourceShape", "focusNode", "resultPath", "sourceConstraintComponent")
 
 
 @pytest.fixture(scope="module")
@@ -33,38 +31,9 @@ def shapes():
     return load_shapes(SHAPES)
 
 
-def expand(text: str | None) -> str | None:
-    """``hnsh:TaskShape`` → full IRI; ``^hn:hasTask`` → ``^`` + full IRI."""
-    if text is None or text in ("Violation", "Warning", "Info"):
-        return text
-    if text.startswith("^"):
-        return "^" + expand(text[1:])
-    prefix, _, local = text.partition(":")
-    if prefix not in PREFIXES:  # a full IRI such as javascript:alert(1) (the link shapes)
-        return text
-    return PREFIXES[prefix] + local
-
-
-def expected_results(path: Path) -> set[tuple]:
-    entries = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    return {tuple(expand(entry.get(key)) for key in (*KEYS, "value")) for entry in entries}
-
-
-def actual_results(report) -> set[tuple]:
-    rows = set()
-    for result in report.results:
-        value = str(result.value) if isinstance(result.value, URIRef) else None
-        rows.add(
-            (
-                result.severity,
-                str(result.source_shape),
-                str(result.focus_node),
-                result.result_path,
-                str(result.constraint_component),
-                value,
-            )
-        )
-    return rows
+def expected(path: Path) -> dict:
+    """The reviewed results beside a fixture (format: ``hngraph.validation.compare``)."""
+    return read_expected(path.with_suffix(".expected.json"))
 
 
 # One fixture per SPARQL-based shape (plus ill-typed numbers and a valid list): run on rdflib too.
@@ -112,14 +81,15 @@ def test_valid_fixture_has_no_result(path, engine, shapes):
 
 @pytest.mark.parametrize(("path", "engine"), cases(INVALID))
 def test_invalid_fixture_gives_exactly_its_results(path, engine, shapes):
-    expected = expected_results(path)
+    want = expected(path)
     report = validate(read_graph(path), shapes, engine=engine)
-    actual = actual_results(report)
-    assert actual == expected, (
-        f"only expected: {sorted(expected - actual, key=str)}\n"
-        f"only actual: {sorted(actual - expected, key=str)}"
+    actual = result_rows(report.results_graph)
+    assert actual == want["results"], (
+        f"only expected: {[r for r in want['results'] if r not in actual]}\n"
+        f"only actual: {[r for r in actual if r not in want['results']]}"
     )
-    assert report.conforms == all(entry[0] != "Violation" for entry in expected)
+    assert len(report.results) == len(want["results"])
+    assert report.conforms == want["conforms"]
     for result in report.results:
         assert result.message_zh and result.message_en
         assert result.message_zh != result.message_en  # the shape's own messages, both languages
@@ -127,11 +97,11 @@ def test_invalid_fixture_gives_exactly_its_results(path, engine, shapes):
 
 def test_every_shape_has_an_invalid_fixture(shapes):
     declared = {
-        str(shape)
+        term_text(shape)
         for kind in (SH.NodeShape, SH.PropertyShape)
         for shape in shapes.subjects(RDF.type, kind)
         if isinstance(shape, URIRef)
     }
-    covered = {entry[1] for path in INVALID for entry in expected_results(path)}
+    covered = {row["sourceShape"] for path in INVALID for row in expected(path)["results"]}
     assert declared - covered == set()
     assert covered <= declared

@@ -52,7 +52,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from hngraph.rdf.convert import to_oxigraph
-from hngraph.validation.fast.screen import Unsupported, _declared
+from hngraph.validation.fast.screen import Unsupported, _declared, has_custom_components
 
 NO_DATA = {  # constraint parameters that read nothing beyond the value nodes
     "datatype",
@@ -355,7 +355,7 @@ def _is_var(term: object) -> bool:
 
 def compile_reach(shapes: Graph, shape: Node) -> Reach:
     """The extraction plan of a targeted ``shape`` (raises ``Unsupported``)."""
-    if any(shapes.subjects(RDF.type, SH.ConstraintComponent)):
+    if has_custom_components(shapes):
         raise Unsupported("custom constraint components")
     reach = Reach(shape)
     _Shapes(shapes, reach).shape(shape, reach.focus)

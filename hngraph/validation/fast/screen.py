@@ -120,7 +120,7 @@ def compile_shapes(shapes: Graph, subclasses: Callable[[Node], set] | None = Non
     shape targets one class that has none, its focus pattern is the plain ``?this a C`` (fast
     joins); otherwise a ``SELECT DISTINCT`` sub-query (each focus node bound exactly once).
     """
-    if any(shapes.subjects(RDF.type, SH.ConstraintComponent)):
+    if has_custom_components(shapes):
         raise Unsupported("custom constraint components (the screen knows only SHACL's own)")
     plan = Plan()
     compiler = _Compiler(shapes, plan)
@@ -128,6 +128,14 @@ def compile_shapes(shapes: Graph, subclasses: Callable[[Node], set] | None = Non
         if not _deactivated(shapes, shape):
             compiler.shape(shape, _focus(shapes, shape, subclasses), depth=0)
     return plan
+
+
+def has_custom_components(shapes: Graph) -> bool:
+    """Whether ``shapes`` declares a constraint component: typed ``sh:ConstraintComponent`` or a
+    class below it (``rdfs:subClassOf*`` in the shapes graph), or with an ``sh:parameter``."""
+    kinds = set(shapes.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
+    declared = any(any(shapes.subjects(RDF.type, kind)) for kind in kinds)
+    return declared or any(shapes.subjects(SH.parameter, None))
 
 
 def _targeted(shapes: Graph) -> set[Node]:

@@ -1,15 +1,16 @@
-"""``hngraph.fastvalidate`` gives exactly plain pySHACL's results (rdflib graph, whole data).
+"""``hngraph.validation.fast`` gives exactly plain pySHACL's results (rdflib graph, whole data).
 
-Compared: every shapes fixture (core and knowledge layer) and a synthetic corpus with injected
-violations, through each route of the confirmation (small extracted stores in one or many
-batches, and the big store itself), with the report's context (task, measure, department). Plus
-the SPARQL rewrites of the screen and the reach analysis it relies on.
+Compared: every shapes fixture (core and knowledge layer) with plain pySHACL run here, and a
+synthetic two-list corpus with 2, 8 and 60 injected violations with plain pySHACL's reviewed
+golden results (``tests/fixtures/corpus/``: plain pySHACL takes minutes there; regenerate with
+``python scripts/validation_golden.py --only corpus``), through each route of the confirmation
+(small extracted stores in one or many batches, and the big store itself), the routes also with
+the report's context (task, measure, department). Plus the SPARQL rewrites of the screen and the
+reach analysis it relies on.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from rdflib.compare import isomorphic
 
 from hngraph.rdf.read import read_graph
 from hngraph.validation import load_shapes, validate
+from hngraph.validation.compare import read_expected, result_rows
 from hngraph.validation.fast import engine as fastvalidate
 from hngraph.validation.fast import reach as shaclreach
 from hngraph.validation.fast import screen as shaclscreen
@@ -28,16 +30,8 @@ FIXTURES = sorted((ROOT / "tests" / "fixtures" / "shapes").rglob("*.ttl"))
 FIXTURES += sorted((ROOT / "tests" / "fixtures" / "shapes-knowledge").rglob("*.ttl"))
 
 
-def _generate():
-    """``bench/generate.py`` as a module (bench/ is not a package)."""
-    if "bench_generate" not in sys.modules:
-        path = ROOT / "bench" / "generate.py"
-        spec = importlib.util.spec_from_file_location("bench_generate", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_generate"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["bench_generate"]
+sys.path.insert(0, str(ROOT / "scripts"))
+import validation_golden as golden  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +73,7 @@ def assert_same(plain, fast) -> None:
 
 
 def test_there_are_fixtures() -> None:
-    assert len(FIXTURES) >= 96  # 75 core, 21 knowledge-layer
+    assert len(FIXTURES) == 96  # 75 core, 21 knowledge-layer
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
@@ -91,16 +85,7 @@ def test_same_results_as_plain_pyshacl_on_fixture(path: Path, shapes: Graph) -> 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """Two synthetic lists, built into one dataset, as N-Triples."""
-    folder = tmp_path_factory.mktemp("corpus")
-    sources = _generate().write_corpus(folder, 2, project=ROOT)
-    out = folder / "out"
-    argv = [sys.executable, "-m", "hngraph", "build", "--out", str(out)]
-    for source in sources:
-        argv += ["--source", str(source.relative_to(folder))]
-    subprocess.run(argv, cwd=folder, check=True, capture_output=True)
-    nt = out / "hngraph.nt"
-    read_graph(out / "hngraph.ttl").serialize(nt, format="nt", encoding="utf-8")
-    return nt
+    return golden.build_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 def test_same_results_on_valid_corpus(corpus: Path, shapes: Graph) -> None:
@@ -112,75 +97,104 @@ def test_same_results_on_valid_corpus(corpus: Path, shapes: Graph) -> None:
 
 
 @pytest.fixture(scope="module")
-def broken(corpus: Path, tmp_path_factory) -> dict[int, tuple[Path, object]]:
-    """The corpus with 2, 8 and 60 injected violations, and plain pySHACL's report on each."""
+def broken(corpus: Path, tmp_path_factory) -> dict[int, tuple[Path, dict]]:
+    """The corpus with 2, 8 and 60 injected violations, and plain pySHACL's golden results."""
     folder = tmp_path_factory.mktemp("broken")
     found = {}
-    for count in (2, 8, 60):
-        path = folder / f"broken-{count}.nt"
-        described = _generate().inject_violations(corpus, path, count, seed=count)
-        assert len(described) == count
-        found[count] = (path, validate(read_graph(path), load_shapes(), engine="rdflib"))
+    for count in golden.COUNTS:
+        expected = read_expected(golden.CORPUS / f"broken-{count}.expected.json")
+        found[count] = (golden.broken_corpus(corpus, folder, count), expected)
     return found
+
+
+def assert_golden(expected: dict, fast) -> None:
+    """The fast report has exactly the golden results (plain pySHACL's), in any order."""
+    rows = result_rows(fast.results_graph)
+    assert rows == expected["results"], (
+        f"only golden: {[r for r in expected['results'] if r not in rows]}\n"
+        f"only fast: {[r for r in rows if r not in expected['results']]}"
+    )
+    assert len(fast.results) == len(rows)
+    assert fast.conforms == expected["conforms"]
+
+
+@pytest.fixture(scope="module")
+def fast_reports(broken, shapes: Graph) -> dict[int, object]:
+    """The fast engine's report on each broken corpus, by the default route."""
+    return {
+        count: fastvalidate.validate_fast([path], shapes) for count, (path, _) in broken.items()
+    }
 
 
 @pytest.mark.parametrize("count", [2, 8, 60])
 def test_same_results_with_injected_violations(broken, shapes: Graph, count: int) -> None:
-    path, plain = broken[count]
+    path, expected = broken[count]
     stats: dict = {}
     fast = fastvalidate.validate_fast([path], shapes, stats=stats)
     assert "fallback" not in stats and "direct" not in stats and "unanalysed" not in stats
-    assert 0 < stats["suspects"] <= count + 5  # pySHACL ran on a few nodes, not on everything
+    # pySHACL ran on a few nodes, not on everything: one per injected violation (60 violations
+    # hit 56 distinct focus nodes), giving 3, 11 and 91 results
+    assert stats["suspects"] == {2: 2, 8: 8, 60: 56}[count]
     assert stats["extracted"] < stats["triples"] / 4  # in small stores, not the whole data
     assert not fast.conforms
-    assert len(fast.results) >= count
-    assert_same(plain, fast)
+    assert len(fast.results) == len(expected["results"]) == {2: 3, 8: 11, 60: 91}[count]
+    assert_golden(expected, fast)
     if count == 60:  # the context was found for each kind of focus node
         assert {r.task_number for r in fast.results} > {None}
         assert {r.measure_number for r in fast.results} > {None}
         assert {r.department for r in fast.results} > {None}
 
 
-def test_many_batches_give_the_same_results(broken, shapes: Graph, monkeypatch) -> None:
-    path, plain = broken[60]
+def test_many_batches_give_the_same_results(broken, fast_reports, shapes, monkeypatch) -> None:
+    path, expected = broken[60]
     monkeypatch.setattr(fastvalidate, "BATCH", 7)
     stats: dict = {}
     fast = fastvalidate.validate_fast([path], shapes, stats=stats)
-    assert stats["batches"] >= 8
-    assert_same(plain, fast)
+    assert stats["batches"] == 8  # 56 suspects, 7 at a time
+    assert_golden(expected, fast)
+    assert_same(fast_reports[60], fast)
 
 
-def test_store_backed_confirmation_gives_the_same_results(broken, shapes, monkeypatch) -> None:
+def test_store_backed_confirmation_gives_the_same_results(
+    broken, fast_reports, shapes, monkeypatch
+) -> None:
     """Extractions over the limit: each shape runs on the whole store, on its suspects only."""
-    path, plain = broken[60]
+    path, expected = broken[60]
     monkeypatch.setattr(fastvalidate, "EXTRACT_LIMIT", 1)
     stats: dict = {}
     fast = fastvalidate.validate_fast([path], shapes, stats=stats)
-    assert len(stats["direct"]) >= 5  # shapes whose extraction passed the limit
-    assert_same(plain, fast)
+    assert len(stats["direct"]) == 8  # the shapes with suspects: every extraction passed the limit
+    assert_golden(expected, fast)
+    assert_same(fast_reports[60], fast)
 
 
-def test_unanalysed_shapes_run_on_the_store(broken, shapes, monkeypatch) -> None:
-    path, plain = broken[8]
+def test_unanalysed_shapes_run_on_the_store(broken, fast_reports, shapes, monkeypatch) -> None:
+    path, expected = broken[8]
 
     def refuse(shapes_graph, shape):
         raise shaclscreen.Unsupported("refused by the test")
 
     monkeypatch.setattr(fastvalidate, "compile_reach", refuse)
     stats: dict = {}
-    assert_same(plain, fastvalidate.validate_fast([path], shapes, stats=stats))
+    fast = fastvalidate.validate_fast([path], shapes, stats=stats)
+    assert_golden(expected, fast)
+    assert_same(fast_reports[8], fast)
     assert stats["unanalysed"] and stats["direct"]
 
 
-def test_unknown_shapes_validate_everything_on_the_store(broken, shapes, monkeypatch) -> None:
-    path, plain = broken[2]
+def test_unknown_shapes_validate_everything_on_the_store(
+    broken, fast_reports, shapes, monkeypatch
+) -> None:
+    path, expected = broken[2]
 
     def refuse(*args, **kwargs):
         raise shaclscreen.Unsupported("refused by the test")
 
     monkeypatch.setattr(fastvalidate, "compile_shapes", refuse)
     stats: dict = {}
-    assert_same(plain, fastvalidate.validate_fast([path], shapes, stats=stats))
+    fast = fastvalidate.validate_fast([path], shapes, stats=stats)
+    assert_golden(expected, fast)
+    assert_same(fast_reports[2], fast)
     assert stats["fallback"].startswith("shapes:")
 
 
@@ -318,10 +332,20 @@ def test_a_property_shape_is_screened_in_one_query(shapes: Graph) -> None:
     assert [c.component for c in rank] == ["datatype+maxCount+minCount+minInclusive"]
 
 
-def test_custom_constraint_components_are_refused() -> None:
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        "ex:Component a sh:ConstraintComponent .",
+        "ex:Kind rdfs:subClassOf sh:ConstraintComponent . ex:Component a ex:Kind .",
+        "ex:Component sh:parameter [ sh:path ex:limit ] .",
+    ],
+    ids=["typed", "sub-classed", "parameter"],
+)
+def test_custom_constraint_components_are_refused(declaration: str) -> None:
     """The screen and the reach know only SHACL's own parameters: validate the plain way."""
     shapes = _sparql_shape("SELECT $this WHERE { $this ex:p ?x }")
-    shapes.parse(data=PREFIXES + "ex:Component a sh:ConstraintComponent .", format="turtle")
+    rdfs = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    shapes.parse(data=PREFIXES + rdfs + declaration, format="turtle")
     with pytest.raises(shaclscreen.Unsupported):
         shaclscreen.compile_shapes(shapes)
     with pytest.raises(shaclscreen.Unsupported):
