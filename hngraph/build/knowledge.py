@@ -15,13 +15,14 @@ time, so the build can stream. No network.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from hngraph import project
 from hngraph.errors import RegistryError
@@ -277,6 +278,7 @@ def _judgement(
             line=row.line,
             task=row.task,
         )
+    value: Literal | URIRef
     if kind.scheme is None:
         value, slug, value_zh, value_en = _year(row)
     else:
@@ -403,13 +405,20 @@ def load_concepts(root: Path) -> dict[str, dict[str, Concept]]:
         if not str(concept).startswith(prefix):
             raise RegistryError(f"concept <{concept}> is not under {prefix}")
         slug = str(concept)[len(prefix) :]
-        labels = {lit.language: str(lit) for lit in vocabulary.objects(concept, SKOS.prefLabel)}
+        # rdflib types objects as Node; skos:prefLabel values are literals
+        labels = {
+            cast(Literal, lit).language: str(lit)
+            for lit in vocabulary.objects(concept, SKOS.prefLabel)
+        }
         carriers = [concept, *vocabulary.subjects(SKOS.broader, concept)]
         keywords = sorted(
             {str(w) for c in carriers for w in vocabulary.objects(c, SKOS.hiddenLabel)}
         )
         result.setdefault(scheme_name, {})[slug] = Concept(
-            URIRef(concept), labels.get("zh", slug), labels.get("en", slug), tuple(keywords)
+            URIRef(cast(URIRef, concept)),
+            labels.get("zh", slug),
+            labels.get("en", slug),
+            tuple(keywords),
         )
     return result
 
@@ -421,7 +430,8 @@ def load_lineage(root: Path) -> Graph:
     graph = read_turtle(path)
     known = set(read_turtle(project.registry_file(root)).subjects(RDF.type, ORG.Organization))
     known |= set(graph.subjects(RDF.type, ORG.Organization))
-    for event in sorted(graph.subjects(RDF.type, ORG.ChangeEvent)):
+    # rdflib types subjects as Node, which has no order; each is an (ordered) Identifier
+    for event in sorted(cast(Iterable[Identifier], graph.subjects(RDF.type, ORG.ChangeEvent))):
         for role in (ORG.originalOrganization, ORG.resultingOrganization):
             for organisation in graph.objects(event, role):
                 if organisation not in known:

@@ -7,10 +7,11 @@ puts the same triples into one rdflib graph (the in-memory reference, for small 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
@@ -66,9 +67,11 @@ class Build:
 
     def shared_triples(self) -> Iterator[Triple]:
         """Triples that belong to no list: vocabularies, registry, lineage, the dataset."""
-        yield from self.inputs.vocabularies
-        yield from self.inputs.registry.graph
-        yield from self.knowledge.lineage
+        # rdflib types a graph's triples as (Node, Node, Node); the dataset's subjects and
+        # predicates are IRIs (its Turtle writer refuses blank nodes). No check at run time.
+        yield from cast(Iterable[Triple], self.inputs.vocabularies)
+        yield from cast(Iterable[Triple], self.inputs.registry.graph)
+        yield from cast(Iterable[Triple], self.knowledge.lineage)
         yield from _dataset_triples(self.task_lists)
 
     def list_triples(self, task_list: TaskList) -> Iterator[Triple]:

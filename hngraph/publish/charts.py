@@ -12,9 +12,13 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -51,7 +55,7 @@ def _style() -> Iterator[None]:
     import matplotlib
 
     family = _cjk_family()
-    params = {
+    params: dict[RcKeyType, Any] = {
         "svg.fonttype": "none",
         "svg.hashsalt": "hngraph",
         "font.family": [family, "DejaVu Sans"] if family else ["DejaVu Sans"],

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -40,7 +41,7 @@ LABEL_PREDICATES = tuple(
 )
 
 
-def graph_for(subject: Term) -> ox.NamedNode:
+def graph_for(subject: Term | ox.Triple) -> ox.NamedNode:
     """The named graph a triple belongs to, decided by its subject."""
     value = subject.value if isinstance(subject, ox.NamedNode) else ""
     if value.startswith(DEF):
@@ -66,8 +67,9 @@ class SiteGraph:
     def _reindex(self) -> None:
         self.cache: dict[str, object] = {}  # derived figures (see ``facts``), dropped on change
         self._labels: dict[tuple[Term, str], str | None] = {}
-        self.by_subject: dict[Term, list[ox.Triple]] = defaultdict(list)
-        self.by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
+        # keyed by any subject or object pyoxigraph allows (its types include RDF 1.2 triple terms)
+        self.by_subject: dict[Term | ox.Triple, list[ox.Triple]] = defaultdict(list)
+        self.by_object: dict[Term | ox.Triple, list[ox.Triple]] = defaultdict(list)
         for triple in sorted_triples([*self.dataset, *self.metadata]):
             self.by_subject[triple.subject].append(triple)
             if not isinstance(triple.object, ox.Literal):
@@ -108,7 +110,7 @@ class SiteGraph:
     def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
         """Objects of ``subject predicate ?o``, sorted."""
         found = [t.object for t in self.by_subject.get(subject, ()) if t.predicate == predicate]
-        return sorted(found, key=term_key)
+        return sorted(cast("list[Term]", found), key=term_key)  # the site data has no triple terms
 
     def value(self, subject: Term, predicate: ox.NamedNode) -> Term | None:
         """The first object of ``subject predicate ?o`` in canonical order, if any."""
@@ -118,7 +120,7 @@ class SiteGraph:
     def subjects_with(self, predicate: ox.NamedNode, obj: Term) -> list[Term]:
         """Subjects of ``?s predicate obj``, sorted."""
         found = [t.subject for t in self.by_object.get(obj, ()) if t.predicate == predicate]
-        return sorted(found, key=term_key)
+        return sorted(cast("list[Term]", found), key=term_key)  # the site data has no triple terms
 
     def types(self, subject: Term) -> list[ox.NamedNode]:
         """The ``rdf:type`` values of a subject."""

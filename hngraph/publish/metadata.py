@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
 from hngraph.publish.graph import DUMP_GRAPHS, SiteGraph
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.formats import FORMATS
-from hngraph.rdf.serialize import RDF_TYPE, iri
+from hngraph.rdf.serialize import RDF_TYPE, Term, iri
 from hngraph.vocab import (
     BASE,
     DCAT_NS,
@@ -225,7 +226,7 @@ def _dataset(site: SiteGraph, add: Add) -> None:
     add(THEME_EDUCATION, RDF_NS + "type", iri(SKOS_NS + "Concept"))
     add(THEME_EDUCATION, SKOS_NS + "prefLabel", _lit("Education, culture and sport", "en"))
     add(THEME_EDUCATION, SKOS_NS + "inScheme", _scheme(THEME_SCHEME, add))
-    texts = [t.object.value for t in site.dataset if t.predicate.value == DEF + "text"]
+    texts = [cast(Term, t.object).value for t in site.dataset if t.predicate.value == DEF + "text"]
     for zh, en, phrase in KEYWORDS:
         if phrase is None or any(phrase in text for text in texts):
             add(DATASET, DCAT_NS + "keyword", _lit(zh, "zh"))
@@ -452,7 +453,7 @@ def schema_org_dataset(site: SiteGraph) -> dict[str, object]:
         for lang in ("zh", "en")
         if (title := site.literal(DATASET, iri(DCTERMS_NS + "title"), lang))
     ]
-    texts = [t.object.value for t in site.dataset if t.predicate.value == DEF + "text"]
+    texts = [cast(Term, t.object).value for t in site.dataset if t.predicate.value == DEF + "text"]
     keywords = [
         {"@value": word, "@language": lang}
         for zh, en, phrase in KEYWORDS
@@ -488,7 +489,7 @@ def schema_org_dataset(site: SiteGraph) -> dict[str, object]:
 
 
 def _entity_count(site: SiteGraph) -> int:
-    return len({t.subject for t in site.dataset if t.subject.value.startswith(ID)})
+    return len({t.subject for t in site.dataset if cast(Term, t.subject).value.startswith(ID)})
 
 
 def example_resources(site: SiteGraph) -> list[ox.NamedNode]:
@@ -554,12 +555,13 @@ def _schema_org_downloads(site: SiteGraph) -> list[dict[str, object]]:
     """Every DCAT distribution of the release description as a schema.org ``DataDownload``."""
     facts: dict[str, dict[str, str]] = {}
     for triple in site.metadata:
-        facts.setdefault(triple.subject.value, {})[triple.predicate.value] = triple.object.value
-    downloads = []
+        subject, value = cast(Term, triple.subject), cast(Term, triple.object)  # no triple terms
+        facts.setdefault(subject.value, {})[triple.predicate.value] = value.value
+    downloads: list[dict[str, object]] = []
     for triple in site.metadata:
         if triple.subject != DATASET or triple.predicate.value != DCAT_NS + "distribution":
             continue
-        node = facts.get(triple.object.value, {})
+        node = facts.get(cast(Term, triple.object).value, {})
         checksum = facts.get(node.get(SPDX_NS + "checksum", ""), {})
         downloads.append(
             {

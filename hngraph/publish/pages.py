@@ -345,9 +345,9 @@ class Pages:
             site.literal(ontology, iri(RDFS_NS + "comment"), "zh"),
             site.literal(ontology, iri(RDFS_NS + "comment"), "en"),
         )
-        for zh, en in (description, comment):
-            if zh or en:
-                blocks.append(TextBlock("说明", "Description", zh, en))
+        for text_zh, text_en in (description, comment):
+            if text_zh or text_en:
+                blocks.append(TextBlock("说明", "Description", text_zh, text_en))
         return self._render(
             "ontology.html",
             "def",

@@ -165,8 +165,8 @@ class Viewer:
     def names(self, node: Term) -> tuple[str, str | None]:
         """Chinese (or best) name and English name of a node."""
         if isinstance(node, ox.NamedNode) and node.value in KNOWN_TERMS and not self.site.has(node):
-            zh, en = KNOWN_TERMS[node.value]
-            return zh, en
+            known_zh, known_en = KNOWN_TERMS[node.value]
+            return known_zh, known_en
         zh = self.site.label(node, "zh")
         en = self.site.label(node, "en")
         if zh is None and node is not None and isinstance(node, ox.NamedNode):
@@ -298,12 +298,12 @@ class Viewer:
             )
         if not rows:  # no qualified responsibilities: fall back on the direct properties
             for rank, organisation in enumerate(facts.responsible(site, task), start=1):
-                role = ROLE_NAMES["lead" if rank == 1 else "supporting"]
+                role_name = ROLE_NAMES["lead" if rank == 1 else "supporting"]
                 rows.append(
                     [
                         [Value(str(rank))],
                         self.link(organisation),
-                        [Value(role[0], lang="zh", en=role[1])],
+                        [Value(role_name[0], lang="zh", en=role_name[1])],
                         [],
                     ]
                 )

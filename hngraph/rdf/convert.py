@@ -16,14 +16,14 @@ from hngraph.errors import HngraphError
 from hngraph.rdf.terms import IRI, XSD_STRING, BlankNode, Literal, Term, literal
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
+    from rdflib.term import Identifier, Node
 
 
 class TermError(HngraphError):
     """A term that cannot be converted (an RDF-star triple term, a malformed JSON binding)."""
 
 
-def to_rdflib(term: object) -> Node:
+def to_rdflib(term: object) -> Identifier:
     """A pyoxigraph term or a value term as an rdflib term."""
     from rdflib import BNode, URIRef
     from rdflib import Literal as RdfLiteral

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -65,14 +66,22 @@ def serialize_triples(triples: Iterable[ox.Triple], key: str, header: str = "") 
     ordered = sorted_triples(triples)
     if key == "jsonld":
         return jsonld_bytes(ordered)
-    body = ox.serialize(ordered, format=FORMATS[key].oxigraph, prefixes=_prefixes_for(key, ordered))
+    # with no output file, ox.serialize returns the bytes (typed ``bytes | None``)
+    body = cast(
+        bytes,
+        ox.serialize(ordered, format=FORMATS[key].oxigraph, prefixes=_prefixes_for(key, ordered)),
+    )
     return _with_header(_sorted_lines(body, key), key, header)
 
 
 def serialize_quads(quads: Iterable[ox.Quad], key: str, header: str = "") -> bytes:
     """Quads in a dataset format (``nq`` or ``trig``), byte-stable."""
     ordered = sorted(set(quads), key=quad_key)
-    body = ox.serialize(ordered, format=FORMATS[key].oxigraph, prefixes=_prefixes_for(key, ordered))
+    # with no output file, ox.serialize returns the bytes (typed ``bytes | None``)
+    body = cast(
+        bytes,
+        ox.serialize(ordered, format=FORMATS[key].oxigraph, prefixes=_prefixes_for(key, ordered)),
+    )
     return _with_header(_sorted_lines(body, key), key, header)
 
 
@@ -149,19 +158,25 @@ def _jsonld_value(term: Term) -> dict[str, str]:
 
 def jsonld_document(triples: Iterable[ox.Triple]) -> dict[str, object]:
     """Triples as a compacted JSON-LD document (``@graph`` of node objects, sorted)."""
-    nodes: dict[tuple, dict[str, object]] = {}
+    # a node object: "@id" -> str, "@type" -> list[str], each property -> list[dict[str, str]]
+    nodes: dict[tuple, dict[str, Any]] = {}
     for triple in sorted_triples(triples):
         subject = triple.subject
         node = nodes.get(term_key(subject))
         if node is None:
-            ident = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
+            # the published data holds no RDF-star triple terms: a non-IRI subject is a blank node
+            ident = (
+                subject.value
+                if isinstance(subject, ox.NamedNode)
+                else f"_:{cast(ox.BlankNode, subject).value}"
+            )
             node = {"@id": compact(ident) if isinstance(subject, ox.NamedNode) else ident}
             nodes[term_key(subject)] = node
         if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(triple.object.value))  # type: ignore[union-attr]
+            node.setdefault("@type", []).append(compact(triple.object.value))
         else:
             values = node.setdefault(compact(triple.predicate.value), [])
-            values.append(_jsonld_value(triple.object))  # type: ignore[union-attr]
+            values.append(_jsonld_value(cast(Term, triple.object)))
     graph = []
     for key in sorted(nodes):
         node = nodes[key]

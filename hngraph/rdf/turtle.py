@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -85,7 +85,7 @@ class TurtleWriter:
         self._sink = sink
         self._key = key
         self._namespaces = {namespace: prefix for prefix, namespace in prefixes.items()}
-        self._names: dict[str, str] = {}
+        self._names: dict[Node, str] = {}  # IRI -> its Turtle name
         self._languages: set[str] = set()
         comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
         declared = "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(prefixes))
@@ -172,7 +172,8 @@ def turtle_bytes(
     """A whole (small) graph as the bytes ``TurtleWriter`` writes."""
     subjects: dict[URIRef, list[tuple[URIRef, Node]]] = {}
     for subject, predicate, value in graph:
-        subjects.setdefault(subject, []).append((predicate, value))
+        # rdflib types graph terms as Node; a blank node subject is refused by ``term``
+        subjects.setdefault(cast(URIRef, subject), []).append((cast(URIRef, predicate), value))
     buffer = io.BytesIO()
     TurtleWriter(buffer, prefixes, header, key).write_subjects(subjects)
     return buffer.getvalue()

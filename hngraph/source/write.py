@@ -6,6 +6,7 @@ import hashlib
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
+from rdflib.term import Node
 
 from hngraph.errors import HngraphError
 from hngraph.source.parse import DEPARTMENT_SEPARATOR, MEASURE_SEPARATOR, table_text
@@ -58,21 +59,21 @@ def source_bytes_verified(graph: Graph, task_list: URIRef) -> bytes:
     return data
 
 
-def _departments(graph: Graph, task: URIRef) -> str:
+def _departments(graph: Graph, task: Node) -> str:
     holders = sorted(
         graph.objects(task, HN.responsibility), key=lambda r: _number(graph, r, HN.rank)
     )
     return DEPARTMENT_SEPARATOR.join(_one(graph, r, HN.nameAsWritten) for r in holders)
 
 
-def _one(graph: Graph, subject: object, predicate: URIRef) -> str:
+def _one(graph: Graph, subject: Node, predicate: URIRef) -> str:
     values = list(graph.objects(subject, predicate))
     if len(values) != 1:
         raise HngraphError(f"<{subject}> has {len(values)} values of <{predicate}>, expected 1")
     return str(values[0])
 
 
-def _number(graph: Graph, subject: object, predicate: URIRef) -> int:
+def _number(graph: Graph, subject: Node, predicate: URIRef) -> int:
     value = _one(graph, subject, predicate)
     if not value.isascii() or not value.isdigit() or value != str(int(value)):
         raise HngraphError(f"<{subject}>: <{predicate}> {value!r} is not a canonical whole number")

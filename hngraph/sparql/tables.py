@@ -115,8 +115,8 @@ def table(result: Result, *, max_width: int = MAX_WIDTH) -> str:
             texts.append(text)
         cells.append(texts)
     widths = [display_width(name) for name in result.columns]
-    for row in cells:
-        widths = [max(w, display_width(cell)) for w, cell in zip(widths, row, strict=True)]
+    for texts in cells:
+        widths = [max(w, display_width(text)) for w, text in zip(widths, texts, strict=True)]
     numeric = [
         bool(result.rows)
         and all(

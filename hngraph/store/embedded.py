@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -61,7 +62,8 @@ class EmbeddedStore(LocalStore):
         try:
             # Serialised in Rust and read here: cheaper than a pyoxigraph object for each term
             # of each row (task-size at N = 1000, 150,000 terms: about 15 % less in all).
-            data = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+            # with no output file, serialize returns the bytes (typed ``bytes | None``)
+            data = cast(bytes, solutions.serialize(format=ox.QueryResultsFormat.TSV))
         except (OSError, RuntimeError) as error:
             raise StoreError(f"query failed: {error}") from error
         return Result(columns, read_tsv_rows(data.decode("utf-8"), len(columns)))
@@ -102,7 +104,7 @@ def read_tsv_rows(text: str, width: int) -> tuple[tuple[Term | None, ...], ...]:
             term = cache.get(cell, cache)
             if term is cache:
                 term = cache[cell] = tsv_term(cell)
-            row.append(term)
+            row.append(cast("Term | None", term))  # not the sentinel: set just above
         rows.append(tuple(row))
     return tuple(rows)
 

@@ -43,8 +43,8 @@ def render_workbook(tables: Sequence[Table], about: About) -> bytes:
     for table in tables:
         sheet = book.create_sheet(table.name)
         sheet.append([c.name for c in table.columns])
-        for row in table.rows:
-            sheet.append(list(row))
+        for values in table.rows:
+            sheet.append(list(values))
             _as_text(sheet[sheet.max_row])
         for cell in sheet[1]:
             cell.font = bold
