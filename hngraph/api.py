@@ -315,7 +315,7 @@ class KnowledgeGraph:
             self._resolver = Resolver(self.store)
         bindings = self._resolver.bindings(query, values)
         by_name = {p.name: bindings[p.variable] for p in query.parameters if p.variable in bindings}
-        return Table(self.store.select(query.text, bindings), query=name, params=by_name)
+        return Table(self.store.select(query.checked, bindings), query=name, params=by_name)
 
     def sparql(self, text: str) -> Table | bool | tuple[Triple, ...]:
         """Run an ad-hoc query (project prefixes declared): SELECT → Table, ASK → bool,

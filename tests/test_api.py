@@ -198,7 +198,7 @@ def test_validate(kg: hngraph.KnowledgeGraph) -> None:
     report = hngraph.open(bad).validate()
     assert not report.conforms
     assert [str(result.focus_node) for result in report.results] == [
-        ID + "concept/role/lead" for _ in expected
+        ID + "concept/role/lead" for _ in expected["results"]
     ]
 
 

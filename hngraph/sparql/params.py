@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from hngraph.rdf.terms import IRI, Literal, Term
 from hngraph.sparql.catalogue import CatalogueQuery, ParameterError, check_iri
 from hngraph.sparql.prefixes import expand, shorten
+from hngraph.sparql.text import CheckedQuery, check
 from hngraph.vocab import DCTERMS_NS, DEF, ORG_NS, RDF_NS, RDFS_NS, SKOS_NS, scheme_iri
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class Resolver:
             query = CANDIDATES.format(pattern=domain.pattern, labels=LABELS, hn=DEF)
             names: dict[str, set[tuple[int, int, str]]] = {}
             order = [*LABEL_PROPERTIES, NAME_AS_WRITTEN]
-            for thing, prop, label in self.store.select(query).rows:
+            for thing, prop, label in self.store.select(own(query)).rows:
                 if not isinstance(thing, IRI):
                     continue
                 found = names.setdefault(thing.value, set())
@@ -163,7 +164,7 @@ class Resolver:
         iri = expand(value) or (value.strip() if re.match(r"https?://", value.strip()) else None)
         if domain is None:
             iri = check_iri(name, iri if iri is not None else value)
-            if not self.store.ask(MENTIONED, {"iri": IRI(iri)}):
+            if not self.store.ask(own(MENTIONED), {"iri": IRI(iri)}):
                 raise UnknownValueError(
                     f"parameter {name}: the dataset does not mention {shorten(iri)}"
                 )
@@ -223,7 +224,7 @@ class Resolver:
 
     def _check_task_number(self, value: str, list_iri: str | None) -> None:
         if self._numbers is None:
-            rows = self.store.select(TASK_NUMBERS).rows
+            rows = self.store.select(own(TASK_NUMBERS)).rows
             self._numbers = {
                 (row[0].value, int(row[1].value))
                 for row in rows
@@ -235,3 +236,9 @@ class Resolver:
         where = f"the list {shorten(list_iri)}" if list_iri else "the dataset"
         held = f"its tasks are numbered {numbers[0]}–{numbers[-1]}" if numbers else "no tasks"
         raise UnknownValueError(f"parameter task_number: {where} has no task {int(value)} ({held})")
+
+
+def own(query: str) -> CheckedQuery:
+    """One of this module's own queries, checked by tokens only: the resolver must not import
+    rdflib (the full guard's parser) on the embedded store's path."""
+    return check(query, parse=False)

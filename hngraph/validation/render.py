@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 if TYPE_CHECKING:
@@ -115,6 +115,8 @@ def _term_json(node: Node | None) -> dict | None:
     if isinstance(node, BNode):
         return {"type": "bnode", "value": str(node)}
     term: dict = {"type": "literal", "value": str(node)}
+    if not isinstance(node, Literal):
+        return term
     if node.language:
         term["xml:lang"] = node.language
     elif node.datatype:

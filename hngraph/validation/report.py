@@ -133,6 +133,9 @@ def _result(node: Node, report: Graph, data: _View, shapes: Graph) -> Validation
     if not any(isinstance(m, Literal) and m.language for m in messages):
         messages += list(shapes.objects(shape, SH.message))
     names = list(shapes.objects(shape, SH.name))
+    component = report.value(node, SH.sourceConstraintComponent)
+    if focus is None or shape is None or not isinstance(component, URIRef):
+        raise ValidationError("a validation result lacks its focus node, shape or component")
     context = _context(focus, value, data)
     return ValidationResult(
         severity=str(severity).rsplit("#", 1)[-1],
@@ -140,7 +143,7 @@ def _result(node: Node, report: Graph, data: _View, shapes: Graph) -> Validation
         result_path=_path_text(report, report.value(node, SH.resultPath)),
         value=value,
         source_shape=shape,
-        constraint_component=report.value(node, SH.sourceConstraintComponent),
+        constraint_component=component,
         message_zh=_pick(messages, "zh"),
         message_en=_pick(messages, "en"),
         rule_zh=_pick(names, "zh") or short_term(shape),
@@ -152,7 +155,11 @@ def _result(node: Node, report: Graph, data: _View, shapes: Graph) -> Validation
 def _pick(literals: list[Node], lang: str) -> str:
     """The literal in ``lang``, else the other language, else an untagged one, else ""."""
     ordered = sorted(literals, key=lambda m: m.n3())
-    tagged = {str(m.language).lower().split("-")[0]: str(m) for m in ordered if _has_lang(m)}
+    tagged = {
+        str(m.language).lower().split("-")[0]: str(m)
+        for m in ordered
+        if isinstance(m, Literal) and _has_lang(m)
+    }
     plain = sorted(str(m) for m in literals if isinstance(m, Literal) and not m.language)
     other = "en" if lang == "zh" else "zh"
     return tagged.get(lang) or tagged.get(other) or (plain[0] if plain else "")
@@ -192,6 +199,10 @@ class _View:
             from hngraph.rdf.convert import to_oxigraph, to_rdflib
 
             node, verb = to_oxigraph(subject), to_oxigraph(predicate)
+            import pyoxigraph as ox
+
+            if isinstance(node, ox.Literal) or not isinstance(verb, ox.NamedNode):
+                return []  # a literal has no properties; a predicate is an IRI
             quads = self.data.quads_for_pattern(node, verb, None, None)
             found = [to_rdflib(quad.object) for quad in quads]
         return sorted(set(found), key=lambda term: term.n3())

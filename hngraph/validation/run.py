@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from typing import Literal as Choice
 
 from rdflib import Graph
@@ -87,7 +87,7 @@ def validate(
             else:
                 target = data
             if not isinstance(target, Graph):
-                target = _pyshacl_data(target)
+                target = cast("Graph", _pyshacl_data(target))  # pySHACL's store-backed graph
                 run_shapes = typed_strings(run_shapes)
             _, results_graph, _ = pyshacl.validate(
                 target,

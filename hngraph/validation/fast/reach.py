@@ -423,7 +423,7 @@ class _Shapes:
                 raise Unsupported(f"constraint sh:{name}")
 
     def _siblings(self, shape: Node) -> set[Node]:
-        found = set()
+        found: set[Node] = set()
         for parent in self.g.subjects(SH.property, shape):
             for other in self.g.objects(parent, SH.property):
                 found.update(self.g.objects(other, SH.qualifiedValueShape))

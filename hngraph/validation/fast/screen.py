@@ -447,7 +447,7 @@ class _Compiler:
             allowed.update(Collection(self.g, ignored))
         if any(not isinstance(p, URIRef) for p in allowed):
             allowed = {p for p in allowed if isinstance(p, URIRef)}
-        terms = ", ".join(_term(p) for p in sorted(allowed)) or "<urn:hngraph:none>"
+        terms = ", ".join(_term(p) for p in sorted(allowed, key=str)) or "<urn:hngraph:none>"
         self.add(owner, "closed", focus, f"{FOCUS} ?p ?o . FILTER (?p NOT IN ({terms}))")
 
     def c_property(self, owner, shape, focus, path, value, obj, depth) -> None:
@@ -472,7 +472,7 @@ class _Compiler:
     def _nested(self, owner, shape, focus, path, value, members, name, depth, all_fail) -> None:
         """Value nodes that fail a member shape (``all_fail``: fail every member)."""
         nested = self.values_focus(focus, path)
-        groups = []
+        groups: list[tuple[Check, ...] | None] = []
         for member in members:
             plan = Plan()
             sub = _Compiler(self.g, plan)
@@ -522,7 +522,8 @@ class _Compiler:
         except Unsupported as why:
             self.everyone(owner, "sparql", focus, str(why))
             return
-        per_node, guards = None, ()
+        per_node: str | None = None
+        guards: tuple[str, ...] = ()
         if "EXISTS" in rewritten.upper() and "GROUP" not in rewritten.upper():
             rest, bodies = _uncorrelated_exists(_substituted(rewritten))
             per_node = prefixes + rest
