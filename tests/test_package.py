@@ -227,7 +227,7 @@ def test_build_in_the_venv_writes_where_out_says(installed: Installed) -> None:
     out = installed.cwd / "built"
     done = installed.run("build", "--source", str(mine), "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"wrote {out / 'hngraph.ttl'}\n"
+    assert done.stdout == f"wrote {out / 'hngraph.ttl'}\nwrote {out / 'SHA256SUMS'}\n"
     built = (out / "hngraph.ttl").read_text(encoding="utf-8")
     assert built == committed.decode().replace(
         'hn:sourcePath "data/source/hunan-vet-reform.txt"', 'hn:sourcePath "hunan-vet-reform.txt"'

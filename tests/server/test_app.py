@@ -10,10 +10,8 @@ import hashlib
 import io
 import json
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -22,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -395,40 +394,10 @@ def test_regex_is_linear_time(server: str) -> None:
 # --- no federation, no remote loading ------------------------------------------------------
 
 
-class Listener:
-    """A loopback TCP listener that counts every connection it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
 @pytest.fixture
-def listener() -> Iterator[Listener]:
-    found = Listener()
-    yield found
-    found.close()
+def listener(connection_listener: Any) -> Any:
+    """The shared loopback listener of conftest (counts connections)."""
+    return connection_listener
 
 
 def _federated_queries(port: int) -> list[str]:
@@ -453,7 +422,7 @@ def _federated_queries(port: int) -> list[str]:
 
 
 def test_service_and_from_are_refused_before_anything_is_fetched(
-    server: str, listener: Listener
+    server: str, listener: Any
 ) -> None:
     queries = _federated_queries(listener.port)
     for query in queries:
@@ -477,7 +446,7 @@ def test_service_and_from_are_refused_before_anything_is_fetched(
     assert listener.connections == 0
 
 
-def test_the_worker_guard_refuses_service_on_its_own(listener: Listener) -> None:
+def test_the_worker_guard_refuses_service_on_its_own(listener: Any) -> None:
     from hngraph.server.protocol import QueryRequest, execute, refusal
 
     store = ox.Store()

@@ -56,6 +56,29 @@ ENGINE_DEVIATIONS = {
 }
 
 
+#: Fixtures whose every expected result shacl-engine 1.1.2 misses: its sh:pattern skips IRI value
+#: nodes (SHACL 4.4.1: the pattern applies to the string of an IRI too; pySHACL reports it).
+ENGINE_MISSES_ALL = {
+    "shapes/link-seealso-javascript": "sh:pattern not applied to an IRI value",
+    "shapes/link-source-file": "sh:pattern not applied to an IRI value",
+}
+#: Fixtures on which shacl-engine 1.1.2 never settles: with the knowledge layer's evidence shapes
+#: (property-path alternatives with an inverse step inside EXISTS), its promise stays pending and
+#: node exits 0 without output. Run one by one, each is checked to still behave so (a fix makes the
+#: test fail, so the list stays true); the others run together.
+ENGINE_UNSETTLED = {
+    "shapes-knowledge/evidence-not-verbatim",
+    "shapes-knowledge/judgement-without-direct-triple",
+    "shapes-knowledge/measure-without-action",
+    "shapes-knowledge/minimal-list",
+}
+
+
+def _job(fixture: Path) -> dict:
+    data = [str(p) for p in golden.layer_data(fixture)]
+    return {"shapes": [str(golden.layer_shapes(fixture))], "data": data}
+
+
 def _name(path: Path) -> str:
     return f"{path.parents[1].name}/{path.stem}"
 
@@ -81,6 +104,16 @@ def _row(result: dict) -> dict:
     }
 
 
+def _run_engine(node: str, jobs: list[dict]) -> list[dict]:
+    run = subprocess.run(
+        [node, str(RUNNER)], input=json.dumps(jobs), capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    reports = json.loads(run.stdout)
+    assert len(reports) == len(jobs)
+    return reports
+
+
 @pytest.fixture(scope="module")
 def engine_reports() -> dict[str, dict]:
     """shacl-engine's report on the dataset (key "dataset") and on every fixture, in one run."""
@@ -90,16 +123,14 @@ def engine_reports() -> dict[str, dict]:
     jobs = [
         {"shapes": [str(p) for p in sorted(ONTOLOGY.glob("shapes*.ttl"))], "data": [str(DATASET)]}
     ]
-    for fixture in FIXTURES:
-        data = [str(p) for p in golden.layer_data(fixture)]
-        jobs.append({"shapes": [str(golden.layer_shapes(fixture))], "data": data})
-    run = subprocess.run(
-        [node, str(RUNNER)], input=json.dumps(jobs), capture_output=True, text=True, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    reports = json.loads(run.stdout)
-    assert len(reports) == len(jobs)
-    names = ["dataset", *(_name(f) for f in FIXTURES)]
+    # Core fixtures run together with the dataset; knowledge-layer fixtures each in a process of
+    # its own (in one process a later job's promise can stay pending: see ENGINE_UNSETTLED).
+    core = [f for f in FIXTURES if f.parents[1].name == "shapes"]
+    alone = [f for f in FIXTURES if f not in core and _name(f) not in ENGINE_UNSETTLED]
+    reports = _run_engine(node, [*jobs, *(_job(f) for f in core)])
+    for fixture in alone:
+        reports += _run_engine(node, [_job(fixture)])
+    names = ["dataset", *(_name(f) for f in core), *(_name(f) for f in alone)]
     return {
         name: {"conforms": r["conforms"], "results": sort_rows(_row(x) for x in r["results"])}
         for name, r in zip(names, reports, strict=True)
@@ -107,7 +138,7 @@ def engine_reports() -> dict[str, dict]:
 
 
 def test_fixture_count() -> None:
-    assert len(FIXTURES) == 96  # 75 core (5 valid), 21 knowledge layer (1 valid)
+    assert len(FIXTURES) == 101  # 78 core (5 valid), 23 knowledge layer (1 valid)
 
 
 def test_committed_dataset_gives_pyshacls_results(engine_reports) -> None:
@@ -122,7 +153,17 @@ def test_fixture_gives_pyshacls_results(fixture: Path, engine_reports) -> None:
         want = {"conforms": True, "results": []}
     else:
         want = read_expected(fixture.with_suffix(".expected.json"))
+    if _name(fixture) in ENGINE_UNSETTLED:
+        node = shutil.which("node")
+        assert node is not None
+        run = subprocess.run(
+            [node, str(RUNNER)], input=json.dumps([_job(fixture)]), capture_output=True, text=True
+        )
+        assert (run.returncode, run.stdout) == (0, ""), "shacl-engine settles now: unlist it"
+        return
     missing = ENGINE_DEVIATIONS.get(_name(fixture), [])
+    if _name(fixture) in ENGINE_MISSES_ALL:
+        missing = want["results"]
     got = engine_reports[_name(fixture)]
     assert all(row in want["results"] for row in missing)
     assert got["results"] == [row for row in want["results"] if row not in missing]

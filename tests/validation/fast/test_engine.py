@@ -73,7 +73,7 @@ def assert_same(plain, fast) -> None:
 
 
 def test_there_are_fixtures() -> None:
-    assert len(FIXTURES) == 96  # 75 core, 21 knowledge-layer
+    assert len(FIXTURES) == 101  # 78 core, 23 knowledge-layer
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
