@@ -166,6 +166,8 @@ def _task_list_triples(
     for key, lang in (("coverage_zh", "zh"), ("coverage_en", "en")):
         if key in metadata:
             yield (the_list, DCTERMS.coverage, Literal(metadata[key], lang=lang))
+    if "spatial" in metadata:  # the place's authority IRI; its evidence is in the metadata file
+        yield (the_list, DCTERMS.spatial, URIRef(metadata["spatial"]))
     for key, lang in (("note_zh", "zh"), ("note_en", "en")):
         if key in metadata:
             yield (the_list, SKOS.editorialNote, Literal(metadata[key], lang=lang))

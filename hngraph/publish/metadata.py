@@ -5,9 +5,9 @@ description (``hnid:dataset``); what the project states about itself (descriptio
 publisher, contact, keywords) is worded here. Controlled values are IRIs of their authorities: EU
 data themes, languages and file types, IANA media types, SPDX checksum algorithms. No dates are
 stated (none is known for the source, and release files carry no wall-clock time), no temporal
-coverage (the source states none) and no spatial coverage (no authority IRI for Hunan Province
-could be cited; see docs/publishing.md). ``tests/publish/test_dcat_ap.py`` checks the result with
-the official DCAT-AP 3.0.1 shapes.
+coverage (the source states none); the spatial coverage is each list's ``dcterms:spatial``, an
+authority IRI from the list's curated metadata with its evidence (see docs/publishing.md).
+``tests/publish/test_dcat_ap.py`` checks the result with the official DCAT-AP 3.0.1 shapes.
 
 Sections: the catalogue, the dataset, its publisher and contact, the SPARQL service, VoID subsets
 and linksets, the distributions (one per file: ``_add_distribution``), the manifest.
@@ -222,6 +222,14 @@ def _dataset(site: SiteGraph, add: Add) -> None:
     add(DATASET, DCTERMS_NS + "publisher", PUBLISHER)
     add(DATASET, DCAT_NS + "contactPoint", CONTACT)
     add(DATASET, DCAT_NS + "landingPage", _document(iri(BASE), add))
+    for task_list in site.instances(iri(DEF + "TaskList")):
+        for place in site.objects(task_list, iri(DCTERMS_NS + "spatial")):
+            if isinstance(place, ox.NamedNode):
+                add(DATASET, DCTERMS_NS + "spatial", place)
+                add(place, RDF_NS + "type", iri(DCTERMS_NS + "Location"))
+                for label in site.objects(task_list, iri(DCTERMS_NS + "coverage")):
+                    if isinstance(label, ox.Literal):
+                        add(place, RDFS_NS + "label", label)
     add(DATASET, DCAT_NS + "theme", THEME_EDUCATION)
     add(THEME_EDUCATION, RDF_NS + "type", iri(SKOS_NS + "Concept"))
     add(THEME_EDUCATION, SKOS_NS + "prefLabel", _lit("Education, culture and sport", "en"))

@@ -106,6 +106,20 @@ def _check_layout(text: str, canonical: str, path: Path | str, tasks: tuple[Task
     )
 
 
+#: Keys of a source's metadata file, in documentation order (data/source/README.md).
+METADATA_KEYS = (
+    "slug",
+    "title_en",
+    "coverage_zh",
+    "coverage_en",
+    "spatial",
+    "spatial_evidence",
+    "note_zh",
+    "note_en",
+)
+ABSOLUTE_HTTP_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+\Z")
+
+
 def metadata_path(source: Path) -> Path:
     """The optional metadata file beside a source: same stem, ``.json``."""
     return source.with_suffix(".json")
@@ -125,6 +139,24 @@ def read_metadata(source: Path) -> dict[str, str]:
         ) from None
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise SourceError("metadata must be a JSON object of strings", path=meta)
+    unknown = sorted(set(value) - set(METADATA_KEYS))
+    if unknown:
+        raise SourceError(
+            f"metadata has unknown key(s) {', '.join(map(repr, unknown))}; "
+            f"known keys: {', '.join(METADATA_KEYS)}",
+            path=meta,
+        )
+    spatial = value.get("spatial")
+    if spatial is not None and not ABSOLUTE_HTTP_IRI.match(spatial):
+        raise SourceError(
+            f"metadata 'spatial' {spatial!r} is not an absolute http(s) IRI", path=meta
+        )
+    if (spatial is None) != ("spatial_evidence" not in value):
+        raise SourceError(
+            "metadata 'spatial' and 'spatial_evidence' go together: an authority IRI for the "
+            "place the list covers, and the evidence that the IRI names that place",
+            path=meta,
+        )
     return value
 
 

@@ -164,3 +164,35 @@ def test_slug_that_is_not_ascii_is_refused(tmp_path: Path, seed_text: str) -> No
     path.write_text(seed_text, encoding="utf-8")
     with pytest.raises(SourceError, match="slug"):
         parse_file(path)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ('{"slug": "x-list", "coverge_en": "typo"}', "unknown key.*'coverge_en'"),
+        ('{"spatial": "http://www.wikidata.org/entity/Q1"}', "go together"),
+        ('{"spatial_evidence": "some evidence"}', "go together"),
+        ('{"spatial": "Q45761", "spatial_evidence": "e"}', "not an absolute http"),
+    ],
+)
+def test_bad_metadata_is_refused_naming_the_file(
+    tmp_path: Path, seed_text: str, metadata: str, message: str
+) -> None:
+    """A typo or a half-given place is not ignored: the error names the metadata file."""
+    path = tmp_path / "x-list.txt"
+    path.write_text(seed_text, encoding="utf-8")
+    (tmp_path / "x-list.json").write_text(metadata, encoding="utf-8")
+    with pytest.raises(SourceError, match=message) as caught:
+        parse_file(path)
+    assert "x-list.json" in str(caught.value)
+
+
+def test_committed_metadata_uses_only_known_keys() -> None:
+    """Every key the repository's source metadata uses is one the parser knows and documents."""
+    from hngraph.source.parse import METADATA_KEYS
+
+    readme = (ROOT / "data" / "source" / "README.md").read_text(encoding="utf-8")
+    for key in METADATA_KEYS:
+        assert f"`{key}`" in readme, key
+    for path in sorted((ROOT / "data" / "source").glob("*.json")):
+        assert parse_file(path.with_suffix(".txt")).slug == path.stem
