@@ -168,6 +168,7 @@ HN_TERMS: tuple[str, ...] = (
     "target",
     "concept",
     "evidence",
+    "evidenceKeyword",
     # knowledge layer: direct properties kept in step with judgements
     "policyArea",
     "mentionsInitiative",

@@ -108,13 +108,7 @@ def test_the_vocabularies_have_their_schemes(graph: Graph) -> None:
 
 
 #: Known failures of skosify's checks, with the reason (strict: a fix makes the test fail).
-SKOSIFY_KNOWN = {
-    "label_overlap": (
-        "the evidence rule reads a concept's key words from skos:hiddenLabel, and for 61 concepts "
-        "the key word is the prefLabel itself (SKOS S13: prefLabel and hiddenLabel disjoint); a "
-        "key-word property of its own would fix it"
-    ),
-}
+SKOSIFY_KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

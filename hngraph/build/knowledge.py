@@ -121,7 +121,7 @@ class Concept:
     iri: URIRef
     label_zh: str
     label_en: str
-    keywords: tuple[str, ...] = ()  # skos:hiddenLabel @zh of it and its narrower concepts
+    keywords: tuple[str, ...] = ()  # hn:evidenceKeyword @zh of it and its narrower concepts
 
 
 @dataclass(frozen=True)
@@ -412,7 +412,7 @@ def load_concepts(root: Path) -> dict[str, dict[str, Concept]]:
         }
         carriers = [concept, *vocabulary.subjects(SKOS.broader, concept)]
         keywords = sorted(
-            {str(w) for c in carriers for w in vocabulary.objects(c, SKOS.hiddenLabel)}
+            {str(w) for c in carriers for w in vocabulary.objects(c, HN.evidenceKeyword)}
         )
         result.setdefault(scheme_name, {})[slug] = Concept(
             URIRef(cast(URIRef, concept)),

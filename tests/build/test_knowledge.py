@@ -570,5 +570,5 @@ def test_every_concept_judged_carries_the_words_of_its_judgement(vocabulary: Gra
     for cls in (HN.PolicyArea, HN.ActionType, HN.DeliverableType, HN.EducationLevel):
         for concept in vocabulary.subjects(RDF.type, cls):
             carriers = [concept, *vocabulary.subjects(SKOS.broader, concept)]
-            words = [w for c in carriers for w in vocabulary.objects(c, SKOS.hiddenLabel)]
+            words = [w for c in carriers for w in vocabulary.objects(c, HN.evidenceKeyword)]
             assert words and all(w.language == "zh" for w in words), concept
