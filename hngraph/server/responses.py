@@ -1,8 +1,12 @@
-"""Response building blocks shared by the routes: plain-text answers, CORS and security headers."""
+"""Response building blocks shared by the routes: plain-text answers, CORS, security headers and
+the headers of a negotiated representation."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hngraph.server.conneg import Variant
 
 #: Sent with every data and ``/sparql`` response: the data is open and read-only, so any origin
 #: may read it; the limits and ``Retry-After`` are exposed to scripts on other origins.
@@ -31,6 +35,36 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+
+
+#: The link relation that names the context of a plain-JSON document (JSON-LD 1.1, "Interpreting
+#: JSON as JSON-LD").
+JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+
+
+def variant_headers(path: str, chosen: Variant, offered: tuple[Variant, ...]) -> dict[str, str]:
+    """The headers of a negotiated answer for the resource at site path ``path``: ``Vary``,
+    ``Content-Location`` (the release file that holds the same bytes) and ``Link``.
+
+    ``Link`` holds one ``rel="alternate"``: to the JSON-LD (how a JSON-LD 1.1 client finds it from
+    an HTML or other answer: "Alternate Document Location") or, from the JSON-LD, to the Turtle.
+    Plain JSON also gets the context link ("Interpreting JSON as JSON-LD"), which a JSON-LD
+    processor applies to ``application/json`` only. The page's HTML ``<link>`` elements list every
+    format; the header holds one alternate because pyld 3.3's HTTP loader fails on several.
+    """
+    from hngraph.rdf.jsonld import CONTEXT_URL
+
+    json_ld = next(v for v in offered if v.key == "jsonld")
+    turtle = next(v for v in offered if v.key == "ttl")
+    other = turtle if chosen.file_key == "jsonld" else json_ld
+    links = [f'</{path}/{other.file_name}>; rel="alternate"; type="{other.media_type}"']
+    if chosen.media_type == "application/json":
+        links.append(f'<{CONTEXT_URL}>; rel="{JSONLD_CONTEXT_REL}"; type="application/ld+json"')
+    return {
+        "Vary": "Accept",
+        "Content-Location": f"/{path}/{chosen.file_name}",
+        "Link": ", ".join(links),
+    }
 
 
 def text(status: int, message: str, headers: dict[str, str] | None = None) -> Any:
