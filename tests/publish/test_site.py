@@ -442,6 +442,8 @@ def _redirect(rules: str, path: str, accept: str) -> tuple[int, str] | None:
         (TASK_1, "application/n-triples", "index.nt"),
         (TASK_1, "application/ld+json", "index.jsonld"),
         (TASK_1, "application/rdf+xml, text/html;q=0.5", "index.rdf"),
+        (TASK_1, "application/json", "index.jsonld"),
+        (TASK_1, "application/json, text/turtle", "index.ttl"),
         (TASK_1, "", "index.html"),
         ("def/", "text/turtle", "index.ttl"),
         ("def/Task", "text/html", "index.html"),
