@@ -101,7 +101,7 @@ class Resources:
         chosen = negotiate(found.forced, request.headers.get("accept"))
         if chosen is None:
             return text(406, "acceptable: " + ", ".join(RESOURCE_OFFERS), VARY)
-        headers = variant_headers(found.path, chosen, VARIANTS)
+        headers = variant_headers(found.path, chosen, VARIANTS, request.url.path)
         if chosen.key == "html":
             pages = self.service.pages
             html = pages.ontology() if found.path == "def" else pages.resource(node, found.path)

@@ -3,6 +3,7 @@ the headers of a negotiated representation."""
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,9 +43,13 @@ SECURITY_HEADERS = [
 JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
 
 
-def variant_headers(path: str, chosen: Variant, offered: tuple[Variant, ...]) -> dict[str, str]:
-    """The headers of a negotiated answer for the resource at site path ``path``: ``Vary``,
-    ``Content-Location`` (the release file that holds the same bytes) and ``Link``.
+def variant_headers(
+    path: str, chosen: Variant, offered: tuple[Variant, ...], request_path: str
+) -> dict[str, str]:
+    """The headers of a negotiated answer for the resource at site path ``path``, asked for at URL
+    path ``request_path``: ``Vary``, ``Content-Location`` (the release file that holds the same
+    bytes) and ``Link``. References are relative to the request, as the pages' links are, so they
+    hold behind a proxy that serves the site from a sub-folder.
 
     ``Link`` holds one ``rel="alternate"``: to the JSON-LD (how a JSON-LD 1.1 client finds it from
     an HTML or other answer: "Alternate Document Location") or, from the JSON-LD, to the Turtle.
@@ -54,15 +59,18 @@ def variant_headers(path: str, chosen: Variant, offered: tuple[Variant, ...]) ->
     """
     from hngraph.rdf.jsonld import CONTEXT_URL
 
+    def relative(name: str) -> str:
+        return posixpath.relpath(f"/{path}/{name}", posixpath.dirname(request_path) or "/")
+
     json_ld = next(v for v in offered if v.key == "jsonld")
     turtle = next(v for v in offered if v.key == "ttl")
     other = turtle if chosen.file_key == "jsonld" else json_ld
-    links = [f'</{path}/{other.file_name}>; rel="alternate"; type="{other.media_type}"']
+    links = [f'<{relative(other.file_name)}>; rel="alternate"; type="{other.media_type}"']
     if chosen.media_type == "application/json":
         links.append(f'<{CONTEXT_URL}>; rel="{JSONLD_CONTEXT_REL}"; type="application/ld+json"')
     return {
         "Vary": "Accept",
-        "Content-Location": f"/{path}/{chosen.file_name}",
+        "Content-Location": relative(chosen.file_name),
         "Link": ", ".join(links),
     }
 

@@ -63,20 +63,23 @@ def test_representation_by_accept() -> None:
 
 def test_headers_of_a_negotiated_answer() -> None:
     by_key = {v.key: v for v in VARIANTS}
-    turtle = variant_headers("id/org/a", by_key["ttl"], VARIANTS)
+    turtle = variant_headers("id/org/a", by_key["ttl"], VARIANTS, "/id/org/a")
     assert turtle == {
         "Vary": "Accept",
-        "Content-Location": "/id/org/a/index.ttl",
-        "Link": '</id/org/a/index.jsonld>; rel="alternate"; type="application/ld+json"',
+        "Content-Location": "a/index.ttl",  # relative to the request, as the pages link
+        "Link": '<a/index.jsonld>; rel="alternate"; type="application/ld+json"',
     }
-    plain = variant_headers("def", by_key["json"], VARIANTS)
-    assert plain["Content-Location"] == "/def/index.jsonld"
+    forced = variant_headers("id/org/a", by_key["ttl"], VARIANTS, "/id/org/a/index.ttl")
+    assert forced["Content-Location"] == "index.ttl"
+    plain = variant_headers("def", by_key["json"], VARIANTS, "/def/")
+    assert plain["Content-Location"] == "index.jsonld"
     assert plain["Link"] == (
-        '</def/index.ttl>; rel="alternate"; type="text/turtle", '
+        '<index.ttl>; rel="alternate"; type="text/turtle", '
         f'<{CONTEXT_URL}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
     )
     assert by_key["json"].content_type == "application/json"
-    assert variant_headers("def", by_key["html"], VARIANTS)["Content-Location"] == "/def/index.html"
+    html = variant_headers("def", by_key["html"], VARIANTS, "/def")
+    assert html["Content-Location"] == "def/index.html"
 
 
 def test_release_paths() -> None:
