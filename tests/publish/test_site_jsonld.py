@@ -1,6 +1,7 @@
-"""The release's JSON-LD on the real dataset: every resource document and the dump, read by pyld
-(an independent JSON-LD 1.1 processor), give the graph of the Turtle; the context covers the
-ontology and every predicate; pyld's own compaction with it loses no triple."""
+"""``hngraph/publish/jsonld.py`` on the real dataset (named ``test_site_jsonld``: pytest's
+rootdir imports allow one ``test_jsonld`` basename, tests/rdf's). Every resource document and the
+dump, read by pyld (an independent JSON-LD 1.1 processor), give the graph of the Turtle; the
+context covers the ontology and every predicate; pyld's own compaction with it loses no triple."""
 
 from __future__ import annotations
 
