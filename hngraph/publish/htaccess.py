@@ -63,6 +63,10 @@ def htaccess(deploy_url: str, endpoint_url: str) -> bytes:
         ]
     lines += [
         "",
+        "# Plain JSON: the JSON-LD (it names its context; docs/publishing.md, JSON-LD).",
+        "RewriteCond %{HTTP_ACCEPT} application/json",
+        f"RewriteRule {RESOURCE_PATTERN} {deploy}$1/index.jsonld [R=303,L]",
+        "",
         "# Anything else (no Accept, */*): HTML.",
         f"RewriteRule {RESOURCE_PATTERN} {deploy}$1/index.html [R=303,L]",
         f"RewriteRule ^$ {deploy} [R=302,L]",

@@ -21,6 +21,7 @@ from hngraph import __version__
 from hngraph.errors import HngraphError
 from hngraph.publish.graph import SiteGraph, load_site_graph
 from hngraph.publish.htaccess import htaccess
+from hngraph.publish.jsonld import context_bytes, resource_representation
 from hngraph.publish.links import site_path
 from hngraph.publish.mappings import sssom_tsv
 from hngraph.publish.metadata import (
@@ -33,7 +34,7 @@ from hngraph.publish.metadata import (
 )
 from hngraph.publish.pages import Pages, QueryEntry, static_files
 from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
-from hngraph.rdf.serialize import jsonld_context, serialize_quads, serialize_triples
+from hngraph.rdf.serialize import serialize_quads, serialize_triples
 from hngraph.vocab import BASE
 
 #: The deploy URL used when none is given: a reserved example domain, so a release published
@@ -159,7 +160,7 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     dumps = prepared.dumps
     files: dict[str, bytes] = {dump_name(key): data for key, data in dumps.items()}
     files.update(prepared.tables)
-    files["context.jsonld"] = _json(jsonld_context())
+    files["context.jsonld"] = context_bytes(site)
     files[MAPPINGS_FILE] = sssom_tsv(site)
     files["void.ttl"] = serialize_triples(
         site.metadata,
@@ -178,19 +179,14 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     for node, path in resource_nodes(site):
         html = pages.ontology() if path == "def" else pages.resource(node, path)
         files[f"{path}/index.html"] = html.encode()
-        triples = site.resource_triples(node)
         for key in RESOURCE_FORMATS:
-            files[f"{path}/index{FORMATS[key].extension}"] = serialize_triples(triples, key)
+            files[f"{path}/index{FORMATS[key].extension}"] = resource_representation(
+                site, node, key
+            )
     files[".htaccess"] = htaccess(config.deploy_url, config.endpoint_target)
     files[MARKER] = b"A release written by `hngraph publish`; the folder may be replaced whole.\n"
     files[MANIFEST] = manifest(files)
     return files
-
-
-def _json(value: object) -> bytes:
-    import json
-
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
+from hngraph.publish.jsonld import site_context
 from hngraph.publish.links import Linker, site_path
 from hngraph.publish.terms import (
     HN_HAS_TASK,
@@ -226,7 +227,8 @@ class Viewer:
             view.blocks.extend(self._text_blocks(node))
         view.statements = self.rows(site.by_subject.get(node, ()), outbound=True)
         view.inbound = self.rows(site.by_object.get(node, ()), outbound=False)
-        view.jsonld = jsonld_for_html(site.resource_triples(node))
+        # the release's terms (site_context), embedded: the page reads offline
+        view.jsonld = jsonld_for_html(site.resource_triples(node), site_context(site))
         return view
 
     def rows(self, triples: object, *, outbound: bool) -> list[Row]:

@@ -1,22 +1,23 @@
 """RDF terms, a total order on them, the published formats and a deterministic JSON-LD writer.
 
 Everything here works on pyoxigraph terms. Serialisations are byte-stable: input is sorted first,
-and pyoxigraph writes in input order. JSON-LD is written by ``jsonld_bytes`` (compacted with the
-published context, nodes and keys sorted) because generic writers order nodes by hash.
+and pyoxigraph writes in input order. JSON-LD is written by ``hngraph.rdf.jsonld`` (compacted with a
+context derived from the graph, nodes and keys sorted) because generic writers order nodes by hash;
+``compact`` is re-exported from there.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from functools import lru_cache
-from typing import Any, cast
+from typing import cast
 
 import pyoxigraph as ox
 
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.formats import FORMATS
-from hngraph.vocab import PREFIXES, RDF_NS, TURTLE_PREFIXES, XSD_NS
+from hngraph.rdf.jsonld import Context, derive_context, document, dumps
+from hngraph.rdf.jsonld import compact as compact
+from hngraph.vocab import RDF_NS, TURTLE_PREFIXES, XSD_NS
 
 RDF_TYPE = ox.NamedNode(RDF_NS + "type")
 XSD_STRING = ox.NamedNode(XSD_NS + "string")
@@ -121,80 +122,24 @@ def _with_header(body: bytes, key: str, header: str) -> bytes:
     return comment_header(header) + b"\n" + body
 
 
-# --- JSON-LD ---------------------------------------------------------------------------------
+# --- JSON-LD (the context rule and the writer are in ``hngraph.rdf.jsonld``) ------------------
 
 
-def jsonld_context() -> dict[str, object]:
-    """The published ``@context``: the project's prefixes, nothing that changes meaning."""
-    return {"@context": dict(PREFIXES)}
-
-
-@lru_cache(maxsize=65536)
-def compact(value: str) -> str:
-    """``prefix:local`` where a prefix fits and the local part is safe, else the IRI itself."""
-    best = ""
-    for name, namespace in PREFIXES.items():
-        if value.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = name
-    if not best:
-        return value
-    local = value[len(PREFIXES[best]) :]
-    if not local or local.startswith("//"):
-        return value
-    return f"{best}:{local}"
-
-
-def _jsonld_value(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact(term.value)}
-    if isinstance(term, ox.BlankNode):
-        return {"@id": f"_:{term.value}"}
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    if term.datatype == XSD_STRING:
-        return {"@value": term.value}
-    return {"@value": term.value, "@type": compact(term.datatype.value)}
-
-
-def jsonld_document(triples: Iterable[ox.Triple]) -> dict[str, object]:
-    """Triples as a compacted JSON-LD document (``@graph`` of node objects, sorted)."""
-    # a node object: "@id" -> str, "@type" -> list[str], each property -> list[dict[str, str]]
-    nodes: dict[tuple, dict[str, Any]] = {}
-    for triple in sorted_triples(triples):
-        subject = triple.subject
-        node = nodes.get(term_key(subject))
-        if node is None:
-            # the published data holds no RDF-star triple terms: a non-IRI subject is a blank node
-            ident = (
-                subject.value
-                if isinstance(subject, ox.NamedNode)
-                else f"_:{cast(ox.BlankNode, subject).value}"
-            )
-            node = {"@id": compact(ident) if isinstance(subject, ox.NamedNode) else ident}
-            nodes[term_key(subject)] = node
-        if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(triple.object.value))
-        else:
-            values = node.setdefault(compact(triple.predicate.value), [])
-            values.append(_jsonld_value(cast(Term, triple.object)))
-    graph = []
-    for key in sorted(nodes):
-        node = nodes[key]
-        ordered = {"@id": node["@id"]}
-        if "@type" in node:
-            ordered["@type"] = node["@type"]
-        for name in sorted(k for k in node if not k.startswith("@")):
-            ordered[name] = node[name]
-        graph.append(ordered)
-    return {"@context": jsonld_context()["@context"], "@graph": graph}
+def jsonld_document(
+    triples: Iterable[ox.Triple], context: Context | None = None
+) -> dict[str, object]:
+    """Triples as a compacted JSON-LD document (``@graph`` of node objects, sorted), with the
+    terms of ``context`` (default: derived from the triples) that it uses embedded."""
+    triples = list(triples)
+    return document(triples, context or derive_context(triples))
 
 
 def jsonld_bytes(triples: Iterable[ox.Triple]) -> bytes:
-    """A JSON-LD document as UTF-8 bytes, indented, ending in a newline."""
-    return (json.dumps(jsonld_document(triples), ensure_ascii=False, indent=1) + "\n").encode()
+    """A JSON-LD document as UTF-8 bytes, indented, keys sorted, ending in a newline."""
+    return (dumps(jsonld_document(triples)) + "\n").encode()
 
 
-def jsonld_for_html(triples: Iterable[ox.Triple]) -> str:
+def jsonld_for_html(triples: Iterable[ox.Triple], context: Context | None = None) -> str:
     """JSON-LD text safe to place inside ``<script type="application/ld+json">``."""
-    text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=1)
+    text = dumps(jsonld_document(triples, context))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -1,9 +1,12 @@
-"""HTTP content negotiation: pick the best offered media type for an ``Accept`` header."""
+"""HTTP content negotiation: the best offered media type for an ``Accept`` header, and the
+representations (``Variant``) a resource is offered in."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,48 @@ def choose(header: str | None, offers: Sequence[str]) -> str | None:
         if q > 0 and (best is None or q > best[0]):
             best, chosen = (q, index), offer
     return chosen
+
+
+# --- the representations of a resource -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One representation of a resource: its name (``?format=``), media type and which release
+    file holds its bytes (``index.<file_key>``)."""
+
+    key: str
+    media_type: str
+    content_type: str
+    file_key: str
+
+    @property
+    def file_name(self) -> str:
+        """The release file with these bytes, e.g. ``index.ttl``."""
+        extension = ".html" if self.file_key == "html" else FORMATS[self.file_key].extension
+        return "index" + extension
+
+
+def _variants() -> tuple[Variant, ...]:
+    rdf = [
+        Variant(key, FORMATS[key].media_type, FORMATS[key].content_type, key)
+        for key in RESOURCE_FORMATS
+    ]
+    # JSON-LD 1.1 "Interpreting JSON as JSON-LD": a client that asks for plain JSON gets the
+    # JSON-LD body as application/json, the context also named in a Link header (responses.py)
+    json = Variant("json", "application/json", "application/json", "jsonld")
+    return (Variant("html", "text/html", "text/html; charset=utf-8", "html"), *rdf, json)
+
+
+#: Every representation, in the order that breaks ties (``*/*`` gets HTML).
+VARIANTS: tuple[Variant, ...] = _variants()
+VARIANT_KEYS = tuple(v.key for v in VARIANTS)
+
+
+def negotiate(forced: str | None, accept: str | None) -> Variant | None:
+    """The representation for a request: the forced one (``?format=``, ``index.ttl``) if known,
+    else the best match for ``accept``; ``None`` when neither names one."""
+    if forced is not None:
+        return next((v for v in VARIANTS if v.key == forced), None)
+    chosen = choose(accept, [v.media_type for v in VARIANTS])
+    return next((v for v in VARIANTS if v.media_type == chosen), None)

@@ -6,12 +6,11 @@ import re
 from typing import Any, NamedTuple
 
 from hngraph.publish.pages import editor_policy
-from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
-from hngraph.server.conneg import choose
-from hngraph.server.responses import CORS_HEADERS, SECURITY_HEADERS, text
+from hngraph.server.conneg import VARIANT_KEYS, VARIANTS, negotiate
+from hngraph.server.responses import CORS_HEADERS, SECURITY_HEADERS, text, variant_headers
 from hngraph.vocab import BASE
 
-RESOURCE_OFFERS = ("text/html", *(FORMATS[k].media_type for k in RESOURCE_FORMATS))
+RESOURCE_OFFERS = tuple(v.media_type for v in VARIANTS)
 INDEX_SUFFIX = re.compile(r"^(.*)/index\.(html|ttl|nt|jsonld|rdf)$")
 #: Release paths answered by another file than their own name.
 FILE_ALIASES = {
@@ -45,16 +44,10 @@ def target(path: str, format_param: str | None) -> Target:
 
 
 def representation(forced: str | None, accept: str | None) -> str | None:
-    """The format key (``html`` or a key of ``RESOURCE_FORMATS``) for a request, or ``None``
-    when the Accept header allows none of them. A forced format is taken as it is."""
-    if forced is not None:
-        return forced
-    chosen = choose(accept, RESOURCE_OFFERS)
-    if chosen is None:
-        return None
-    if chosen == "text/html":
-        return "html"
-    return next(k for k in RESOURCE_FORMATS if FORMATS[k].media_type == chosen)
+    """The format key (``html``, ``json`` or a key of ``RESOURCE_FORMATS``) for a request, or
+    ``None`` when the Accept header allows none of them (``conneg.negotiate``)."""
+    chosen = negotiate(forced, accept)
+    return chosen.key if chosen is not None else None
 
 
 def release_path(path: str) -> str:
@@ -95,24 +88,23 @@ class Resources:
         import pyoxigraph as ox
         from starlette.responses import HTMLResponse, Response
 
+        from hngraph.publish.jsonld import resource_representation
         from hngraph.publish.links import site_path
-        from hngraph.rdf.serialize import serialize_triples
 
         found = target(request.url.path.lstrip("/"), request.query_params.get("format"))
         site = self.service.site
         node = ox.NamedNode(found.iri) if site_path(found.iri) else None
         if node is None or not site.has(node):
             return text(404, f"no resource {found.iri} in this dataset", VARY)
-        if found.forced is not None and found.forced not in (*RESOURCE_FORMATS, "html"):
-            known = ", ".join(RESOURCE_FORMATS)
-            return text(400, f"unknown format {found.forced!r}; use html, {known}")
-        key = representation(found.forced, request.headers.get("accept"))
-        if key is None:
+        if found.forced is not None and found.forced not in VARIANT_KEYS:
+            return text(400, f"unknown format {found.forced!r}; use {', '.join(VARIANT_KEYS)}")
+        chosen = negotiate(found.forced, request.headers.get("accept"))
+        if chosen is None:
             return text(406, "acceptable: " + ", ".join(RESOURCE_OFFERS), VARY)
-        if key == "html":
+        headers = variant_headers(found.path, chosen, VARIANTS, request.url.path)
+        if chosen.key == "html":
             pages = self.service.pages
             html = pages.ontology() if found.path == "def" else pages.resource(node, found.path)
-            return HTMLResponse(html, headers=VARY)
-        body = serialize_triples(site.resource_triples(node), key)
-        headers = {**VARY, **CORS_HEADERS}
-        return Response(body, media_type=FORMATS[key].content_type, headers=headers)
+            return HTMLResponse(html, headers=headers)
+        body = resource_representation(site, node, chosen.file_key)
+        return Response(body, media_type=chosen.content_type, headers={**headers, **CORS_HEADERS})

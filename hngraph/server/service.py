@@ -7,7 +7,6 @@ and the static files, and starts the query worker pool (``hngraph.server.pool``)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,18 +88,18 @@ def release_files(
     """The release paths the server answers (dumps, metadata, static files, tables, charts,
     catalogue, query editor), each as its bytes and media type."""
     from hngraph.publish.charts import CHARTS, render_charts
+    from hngraph.publish.jsonld import context_bytes
     from hngraph.publish.metadata import dump_name
     from hngraph.publish.pages import static_files
     from hngraph.rdf.formats import FORMATS
-    from hngraph.rdf.serialize import jsonld_context, serialize_triples
+    from hngraph.rdf.serialize import serialize_triples
 
     site = pages.site
     files: dict[str, tuple[bytes, str]] = {}
     dumps = prepared.dumps
     for key, data in dumps.items():
         files[dump_name(key)] = (data, FORMATS[key].content_type)
-    context = json.dumps(jsonld_context(), ensure_ascii=False, indent=1) + "\n"
-    files["context.jsonld"] = (context.encode(), "application/ld+json")
+    files["context.jsonld"] = (context_bytes(site), "application/ld+json")
     files["void.ttl"] = (serialize_triples(site.metadata, "ttl"), "text/turtle; charset=utf-8")
     for name, data in [*static_files().items(), *prepared.tables.items()]:
         files[name] = (data, asset_type(name))

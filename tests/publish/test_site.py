@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 import rdflib
+from jsonld_support import from_bytes
 
 from hngraph.publish import facts
 from hngraph.publish.graph import DUMP_GRAPHS, SiteGraph
 from hngraph.publish.htaccess import htaccess
 from hngraph.publish.site import PublishConfig, publish, render_release
 from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
+from hngraph.rdf.jsonld import CONTEXT_URL
 from hngraph.rdf.read import read_triples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +34,7 @@ HOSTILE_ORG = "https://w3id.org/hngraph/id/org/hostile-test-organisation"
 EDUCATION = "id/org/hunan-education-department"
 TASK_1 = "id/list/hunan-vet-reform/task/1"
 TASK_2 = "id/list/hunan-vet-reform/task/2"
+CONTEXT = "context.jsonld"
 RDFLIB_FORMATS = {
     "ttl": "turtle",
     "nt": "nt",
@@ -92,6 +95,15 @@ def parse_rdflib(data: bytes, key: str) -> set[tuple[str, ...]]:
     return {_key(s, p, o) for s, p, o in graph}
 
 
+def parse_resource(release: dict[str, bytes], path: str, key: str) -> set[tuple[str, ...]]:
+    """One representation of a resource; JSON-LD, which names the published context by URL, is
+    read by pyld with the release's ``context.jsonld`` served for that URL."""
+    data = release[f"{path}/index{FORMATS[key].extension}"]
+    if key != "jsonld":
+        return parse_rdflib(data, key)
+    return {_key(t.subject, t.predicate, t.object) for t in from_bytes(data, release[CONTEXT])}
+
+
 def parse_oxigraph(data: bytes, key: str) -> set[tuple[str, ...]]:
     return {_key(q.subject, q.predicate, q.object) for q in ox.parse(data, format=OX_FORMATS[key])}
 
@@ -134,10 +146,14 @@ def test_named_graphs_partition_the_dataset(release: dict[str, bytes]) -> None:
 
 
 def test_jsonld_uses_the_published_context(release: dict[str, bytes]) -> None:
-    published = json.loads(release["context.jsonld"])
-    dump = json.loads(release["dataset/hngraph.jsonld"])
-    assert dump["@context"] == published["@context"]
-    assert published["@context"]["hnid"] == "https://w3id.org/hngraph/id/"
+    """The dump embeds its context (it is read offline); every term it defines is defined the same
+    way in the published context; each resource's document names the published context."""
+    published = json.loads(release["context.jsonld"])["@context"]
+    dump = json.loads(release["dataset/hngraph.jsonld"])["@context"]
+    assert published["hnid"] == "https://w3id.org/hngraph/id/"
+    assert published["taskNumber"]["@type"] == "xsd:integer"
+    assert {name: published.get(name) for name in dump} == dump
+    assert json.loads(release[f"{TASK_1}/index.jsonld"])["@context"] == CONTEXT_URL
 
 
 def test_dumps_say_what_wrote_them(release: dict[str, bytes]) -> None:
@@ -287,9 +303,7 @@ def test_a_page_and_four_representations_per_resource(release: dict[str, bytes])
     "path", [TASK_1, EDUCATION, "id/concept/role/lead", "def/Task", "id/dataset"]
 )
 def test_representations_and_embedded_jsonld_agree(release: dict[str, bytes], path: str) -> None:
-    graphs = [
-        parse_rdflib(release[f"{path}/index{FORMATS[k].extension}"], k) for k in RESOURCE_FORMATS
-    ]
+    graphs = [parse_resource(release, path, k) for k in RESOURCE_FORMATS]
     assert graphs[0] and all(g == graphs[0] for g in graphs)
     scripts = links_of(release[f"{path}/index.html"].decode()).scripts
     embedded = [s for s in scripts if s.strip().startswith("{")]
@@ -428,6 +442,8 @@ def _redirect(rules: str, path: str, accept: str) -> tuple[int, str] | None:
         (TASK_1, "application/n-triples", "index.nt"),
         (TASK_1, "application/ld+json", "index.jsonld"),
         (TASK_1, "application/rdf+xml, text/html;q=0.5", "index.rdf"),
+        (TASK_1, "application/json", "index.jsonld"),
+        (TASK_1, "application/json, text/turtle", "index.ttl"),
         (TASK_1, "", "index.html"),
         ("def/", "text/turtle", "index.ttl"),
         ("def/Task", "text/html", "index.html"),

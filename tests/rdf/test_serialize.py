@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jsonld_support import loader_for, to_triples
 
 from hngraph.rdf.serialize import XSD_STRING, serialize_quads, serialize_triples
 from hngraph.source.parse import CONTROL_CHARACTERS
@@ -78,6 +80,7 @@ VALUES = st.one_of(
     ),
 )
 PUBLISHED = ("nt", "ttl", "jsonld", "rdf")
+REFUSE_ALL = loader_for({})
 
 
 @settings(max_examples=1000, deadline=None)
@@ -94,6 +97,8 @@ def test_every_value_round_trips_through_every_serialisation(value: ox.Literal) 
             ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, FORMATS_OF[key])
         ]
         assert parsed == [triple], (key, data)
+    # and a second JSON-LD processor: pyld (the context is embedded; it may load nothing)
+    assert to_triples(json.loads(serialize_triples([triple], "jsonld")), REFUSE_ALL) == {triple}
 
 
 FORMATS_OF = {

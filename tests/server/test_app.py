@@ -25,6 +25,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 import rdflib
+from jsonld_support import loader_for, to_triples
+from pyld import jsonld
+from pyld.documentloader.requests import RequestsDocumentLoader
 from serving import (
     FIXTURES,
     REDOS_LABEL,
@@ -40,6 +43,9 @@ from serving import (
     serving,
 )
 from serving import request as get
+
+from hngraph.rdf.jsonld import CONTEXT_URL
+from hngraph.rdf.serialize import serialize_triples
 
 TIMEOUT = 2.0
 MAX_ROWS = 50
@@ -96,7 +102,7 @@ def test_every_representation_is_the_same_graph(server: str, path: str) -> None:
         assert status == 200
         assert headers["content-type"].startswith(media_type)
         assert headers["vary"] == "Accept"
-        graphs.append(graph_of(body, fmt))
+        graphs.append(jsonld_graph(server, body) if fmt == "json-ld" else graph_of(body, fmt))
     assert graphs[0] and all(g == graphs[0] for g in graphs)
     status, headers, body = get(server + path, "text/html")
     assert status == 200 and headers["content-type"].startswith("text/html")
@@ -105,6 +111,111 @@ def test_every_representation_is_the_same_graph(server: str, path: str) -> None:
         body.decode().split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     )
     assert graph_of(script.encode(), "json-ld") == graphs[0]
+
+
+def jsonld_graph(server: str, body: bytes) -> set[tuple[str, str, str]]:
+    """A resource's JSON-LD read by pyld, with the server's ``/context.jsonld`` served for the
+    published context URL it names; as N-Triples terms, to compare with ``graph_of``."""
+    status, _, context = get(server + "context.jsonld")
+    assert status == 200
+    triples = to_triples(json.loads(body), loader_for(json.loads(context)))
+    return graph_of(serialize_triples(triples, "nt"), "nt")
+
+
+@pytest.mark.parametrize(
+    ("accept", "file", "alternate"),
+    [
+        ("text/html", "index.html", ("index.jsonld", "application/ld+json")),
+        ("text/turtle", "index.ttl", ("index.jsonld", "application/ld+json")),
+        ("application/n-triples", "index.nt", ("index.jsonld", "application/ld+json")),
+        ("application/rdf+xml", "index.rdf", ("index.jsonld", "application/ld+json")),
+        ("application/ld+json", "index.jsonld", ("index.ttl", "text/turtle")),
+        ("application/json", "index.jsonld", ("index.ttl", "text/turtle")),
+    ],
+)
+def test_negotiated_answers_carry_content_location_and_link(
+    server: str, accept: str, file: str, alternate: tuple[str, str]
+) -> None:
+    for path in (TASK_1, "def/", "def"):
+        url = server + path
+        status, headers, body = get(url, accept)
+        assert status == 200 and headers["vary"] == "Accept"
+        site_path = path.rstrip("/")
+        # relative to the request (as the pages link), naming a file with the same bytes
+        location = urllib.parse.urljoin(url, headers["content-location"])
+        assert location == f"{server}{site_path}/{file}"
+        assert get(location)[2] == body
+        links = jsonld.parse_link_header(headers["link"])
+        target, media_type = alternate
+        assert set(links["alternate"]) == {"target", "rel", "type"}
+        assert links["alternate"]["type"] == media_type
+        assert urllib.parse.urljoin(url, links["alternate"]["target"]) == (
+            f"{server}{site_path}/{target}"
+        )
+        context = links.get("http://www.w3.org/ns/json-ld#context")
+        if accept == "application/json":
+            assert context == {
+                "target": CONTEXT_URL,
+                "rel": "http://www.w3.org/ns/json-ld#context",
+                "type": "application/ld+json",
+            }
+        else:
+            assert context is None  # JSON-LD 1.1: only for plain JSON
+    # a forced format (``index.ttl``, ``?format=``) is answered with the same headers
+    status, headers, _ = get(server + TASK_1 + "/index.ttl", "text/html")
+    assert status == 200 and headers["content-location"] == "index.ttl"
+    status, headers, _ = get(server + TASK_1 + "?format=json")
+    assert status == 200 and headers["content-type"] == "application/json"
+
+
+def test_plain_json_is_the_jsonld_body(server: str) -> None:
+    status, headers, body = get(server + TASK_1, "application/json")
+    assert status == 200 and headers["content-type"] == "application/json"
+    assert headers["access-control-allow-origin"] == "*"
+    assert body == get(server + TASK_1, "application/ld+json")[2]
+    document = json.loads(body)
+    assert document["@context"] == CONTEXT_URL
+    task = document["@graph"][0]
+    assert task["@id"] == "https://w3id.org/hngraph/" + TASK_1
+    # a native number; an array, since this fixture holds no ontology declaring it functional
+    assert task["@type"] == "Task" and task["taskNumber"] == [1]
+    assert set(task["label"]) == {"zh", "en"}
+    assert get(server + TASK_1, "application/json;q=0.9, text/turtle")[1]["content-type"] == (
+        "text/turtle; charset=utf-8"
+    )
+
+
+class LoopbackLoader:
+    """pyld's own HTTP document loader (requests) on the test server; the published context URL
+    is answered from the server's ``/context.jsonld``, every other host refused."""
+
+    def __init__(self, server: str, accept: str) -> None:
+        self.server = server
+        self.http = RequestsDocumentLoader(headers={"Accept": accept}, timeout=10)
+        self.loaded: list[str] = []
+
+    def __call__(self, url: str, options: Any = None) -> Any:
+        self.loaded.append(url)
+        if url == CONTEXT_URL:
+            url = self.server + "context.jsonld"
+        if not url.startswith(self.server):
+            raise AssertionError(f"pyld tried to load {url}")
+        return self.http(url, options)
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/ld+json, application/json", "application/json", "text/html"]
+)
+def test_pyld_reads_each_resource_over_http(server: str, accept: str) -> None:
+    """pyld fetches the resource itself: JSON-LD, plain JSON with the context Link, or HTML whose
+    Link names the JSON-LD alternate; each gives the graph of the Turtle."""
+    turtle = graph_of(get(server + TASK_1, "text/turtle")[2], "turtle")
+    loader = LoopbackLoader(server, accept)
+    nquads = jsonld.to_rdf(
+        server + TASK_1, {"format": "application/n-quads", "documentLoader": loader}
+    )
+    assert graph_of(nquads.encode(), "nt") == turtle
+    assert loader.loaded[0] == server + TASK_1 and CONTEXT_URL in loader.loaded
 
 
 def test_conneg_weighs_q_values_and_refuses_what_it_cannot_give(server: str) -> None:

@@ -15,6 +15,8 @@ import pyoxigraph as ox
 import pytest
 from serving import FIXTURES, SLOW_QUERY, SMALL_QUERY
 
+from hngraph.rdf.jsonld import CONTEXT_URL
+from hngraph.server.conneg import VARIANTS
 from hngraph.server.endpoint import (
     Refused,
     params_refusal,
@@ -27,6 +29,7 @@ from hngraph.server.limits import MAX_BODY_BYTES, MAX_QUERY_BYTES, ClientLimiter
 from hngraph.server.pool import PoolBusy, PoolError, QueryCancelled, QueryPool
 from hngraph.server.protocol import QueryRequest, execute
 from hngraph.server.resources import release_path, representation, target
+from hngraph.server.responses import variant_headers
 from hngraph.server.results import results_table
 from hngraph.vocab import BASE
 
@@ -52,6 +55,31 @@ def test_representation_by_accept() -> None:
     assert representation(None, "application/n-triples") == "nt"
     assert representation(None, "image/png") is None
     assert representation("rdf", "text/html") == "rdf"  # a forced format wins
+    assert representation(None, "application/json") == "json"
+    assert representation(None, "application/json, application/ld+json") == "jsonld"  # tie
+    assert representation(None, "*/*") == "html"
+    assert representation("json", None) == "json" and representation("xls", None) is None
+
+
+def test_headers_of_a_negotiated_answer() -> None:
+    by_key = {v.key: v for v in VARIANTS}
+    turtle = variant_headers("id/org/a", by_key["ttl"], VARIANTS, "/id/org/a")
+    assert turtle == {
+        "Vary": "Accept",
+        "Content-Location": "a/index.ttl",  # relative to the request, as the pages link
+        "Link": '<a/index.jsonld>; rel="alternate"; type="application/ld+json"',
+    }
+    forced = variant_headers("id/org/a", by_key["ttl"], VARIANTS, "/id/org/a/index.ttl")
+    assert forced["Content-Location"] == "index.ttl"
+    plain = variant_headers("def", by_key["json"], VARIANTS, "/def/")
+    assert plain["Content-Location"] == "index.jsonld"
+    assert plain["Link"] == (
+        '<index.ttl>; rel="alternate"; type="text/turtle", '
+        f'<{CONTEXT_URL}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
+    )
+    assert by_key["json"].content_type == "application/json"
+    html = variant_headers("def", by_key["html"], VARIANTS, "/def")
+    assert html["Content-Location"] == "def/index.html"
 
 
 def test_release_paths() -> None:
