@@ -9,6 +9,7 @@ from itertools import combinations
 import pyoxigraph as ox
 
 from hngraph.publish.graph import SiteGraph
+from hngraph.publish.order import display_key
 from hngraph.publish.terms import ALT_LABEL
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.serialize import iri
@@ -83,7 +84,7 @@ def areas_of(site: SiteGraph, task: ox.NamedNode) -> list[ox.NamedNode]:
     found = set(site.objects(task, POLICY_AREA_OF))
     for measure in site.objects(task, HAS_MEASURE):
         found.update(site.objects(measure, POLICY_AREA_OF))
-    return sorted((a for a in found if isinstance(a, ox.NamedNode)), key=term_key)
+    return sorted((a for a in found if isinstance(a, ox.NamedNode)), key=display_key)
 
 
 def broader_chain(site: SiteGraph, area: ox.NamedNode) -> list[ox.NamedNode]:
@@ -110,10 +111,10 @@ def _area_index(site: SiteGraph) -> dict[ox.NamedNode, list[ox.NamedNode]]:
 
 
 def policy_areas(site: SiteGraph) -> list[ox.NamedNode]:
-    """Every policy area declared (``hn:PolicyArea``) or used, sorted by IRI."""
+    """Every policy area declared (``hn:PolicyArea``) or used, in natural order of the IRI."""
     found = {a for a in site.instances(POLICY_AREA) if isinstance(a, ox.NamedNode)}
     found.update(_area_index(site))
-    return sorted(found, key=term_key)
+    return sorted(found, key=display_key)
 
 
 def top_areas(site: SiteGraph) -> list[ox.NamedNode]:
@@ -155,3 +156,41 @@ def short_name(site: SiteGraph, node: ox.NamedNode) -> str:
     if spellings:
         return min(spellings, key=lambda s: (len(s), s))
     return site.label(node, "zh") or site.label(node, "en") or node.value.rsplit("/", 1)[-1]
+
+
+NARROWER = iri(SKOS_NS + "narrower")
+IN_SCHEME = iri(SKOS_NS + "inScheme")
+HAS_TOP_CONCEPT = iri(SKOS_NS + "hasTopConcept")
+TOP_CONCEPT_OF = iri(SKOS_NS + "topConceptOf")
+
+
+def narrower(site: SiteGraph, concept: ox.NamedNode) -> list[ox.NamedNode]:
+    """Concepts directly below ``concept`` (``skos:narrower`` or the inverse ``skos:broader``)."""
+    found = {*site.objects(concept, NARROWER), *site.subjects_with(BROADER, concept)}
+    return sorted((c for c in found if isinstance(c, ox.NamedNode)), key=display_key)
+
+
+def broader(site: SiteGraph, concept: ox.NamedNode) -> list[ox.NamedNode]:
+    """Concepts directly above ``concept`` (``skos:broader`` or the inverse ``skos:narrower``)."""
+    found = {*site.objects(concept, BROADER), *site.subjects_with(NARROWER, concept)}
+    return sorted((c for c in found if isinstance(c, ox.NamedNode)), key=display_key)
+
+
+def top_concepts(site: SiteGraph, scheme: ox.NamedNode) -> list[ox.NamedNode]:
+    """The scheme's top concepts: stated (``skos:hasTopConcept``, ``skos:topConceptOf``) or, for
+    a scheme that states none, its concepts with nothing broader in the scheme."""
+    found = {*site.objects(scheme, HAS_TOP_CONCEPT), *site.subjects_with(TOP_CONCEPT_OF, scheme)}
+    if not found:
+        members = set(site.subjects_with(IN_SCHEME, scheme))
+        found = {
+            c
+            for c in members
+            if isinstance(c, ox.NamedNode) and not set(broader(site, c)) & members
+        }
+    return sorted((c for c in found if isinstance(c, ox.NamedNode)), key=display_key)
+
+
+def schemes_of(site: SiteGraph, concept: ox.NamedNode) -> list[ox.NamedNode]:
+    """The schemes ``concept`` is in (``skos:inScheme``, ``skos:topConceptOf``)."""
+    found = {*site.objects(concept, IN_SCHEME), *site.objects(concept, TOP_CONCEPT_OF)}
+    return sorted((s for s in found if isinstance(s, ox.NamedNode)), key=display_key)

@@ -25,6 +25,7 @@ from hngraph.publish.metadata import (
     dump_name,
     schema_org_dataset,
 )
+from hngraph.publish.targets import TargetLabels, project_target_labels
 from hngraph.publish.views import TableBlock, TextBlock, Value, Viewer
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
@@ -141,17 +142,28 @@ class Pages:
     """Renders every kind of page for one site graph."""
 
     def __init__(
-        self, site: SiteGraph, *, static: bool, endpoint: bool = False, sparql_endpoint: str = ""
+        self,
+        site: SiteGraph,
+        *,
+        static: bool,
+        endpoint: bool = False,
+        sparql_endpoint: str = "",
+        targets: TargetLabels | None = None,
     ) -> None:
         self.site = site
         self.static = static
         self.endpoint = endpoint
         self.sparql_endpoint = sparql_endpoint
+        self.targets = project_target_labels() if targets is None else targets
         self.env = environment()
 
     def linker(self, here: str) -> Linker:
         """A linker for the page at site path ``here``."""
         return Linker(static=self.static, here=here)
+
+    def viewer(self, link: Linker) -> Viewer:
+        """A viewer for pages linked by ``link``, naming mapping targets from the labels file."""
+        return Viewer(self.site, link, self.targets)
 
     def _render(self, template: str, here: str, **context: Any) -> str:
         link = self.linker(here)
@@ -166,7 +178,7 @@ class Pages:
 
     def resource(self, node: ox.NamedNode, path: str) -> str:
         """The page of one resource."""
-        view = Viewer(self.site, self.linker(path)).resource(node)
+        view = self.viewer(self.linker(path)).resource(node)
         return self._render(
             "resource.html", path, view=view, title_zh=view.title_zh, title_en=view.title_en
         )
@@ -182,7 +194,7 @@ class Pages:
 
         site = self.site
         link = self.linker("")
-        viewer = Viewer(site, link)
+        viewer = self.viewer(link)
         lists = [viewer.value(n) for n in site.instances(iri(DEF + "TaskList"))]
         counts = [
             ("份任务清单", "task lists", len(lists)),
@@ -302,7 +314,7 @@ class Pages:
         """The ontology documentation: every term of ``hn:`` in both languages."""
         site = self.site
         link = self.linker("def")
-        viewer = Viewer(site, link)
+        viewer = self.viewer(link)
         ontology = iri(DEF)
         sections = []
         placed: set[str] = set()
@@ -382,6 +394,44 @@ class Pages:
             ),
         }
 
+    def az(self) -> str:
+        """The A–Z list of departments and concepts, by the first letter of the English name."""
+        from hngraph.publish.finding import az_entries, az_groups, scheme_names
+
+        departments, concepts = az_entries(self.site)
+        sections = [
+            ("departments", "部门", "Departments", az_groups(departments)),
+            ("concepts", "概念", "Concepts", az_groups(concepts)),
+        ]
+        return self._render(
+            "az.html",
+            "az",
+            title_zh="部门与概念索引（A–Z）",
+            title_en="Departments and concepts A–Z",
+            sections=sections,
+            schemes=lambda entry: scheme_names(self.site, entry),
+        )
+
+    def search(self) -> str:
+        """The site search page: a form, and a script over an index embedded in the page (no
+        request leaves the page, and it works from files as well as from the server)."""
+        from hngraph.publish.finding import entries, search_index
+
+        link = self.linker("search")
+        index = search_index(self.site, entries(self.site), link)
+        return self._render(
+            "search.html",
+            "search",
+            title_zh="站内搜索",
+            title_en="Search",
+            index=_script_json(index, indent=None),
+            count=len(index["entries"]),  # type: ignore[arg-type]
+        )
+
+    def not_found(self, path: str = "") -> str:
+        """The page of a path that names nothing (the server answers it with status 404)."""
+        return self._render("404.html", "", title_zh="未找到", title_en="Not found", missing=path)
+
     def queries(self, entries: Sequence[QueryEntry]) -> str:
         """The query catalogue page."""
         return self._render(
@@ -457,9 +507,10 @@ def _chart_entry(
     }
 
 
-def _script_json(value: object) -> str:
+def _script_json(value: object, indent: int | None = 1) -> str:
     """JSON text safe inside ``<script type="application/ld+json">`` (no ``<``, ``>``, ``&``)."""
     import json
 
-    text = json.dumps(value, ensure_ascii=False, indent=1)
+    separators = (",", ":") if indent is None else None
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

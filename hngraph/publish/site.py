@@ -41,6 +41,9 @@ from hngraph.vocab import BASE
 #: without one is plainly not configured (docs/publishing.md says what to set).
 PLACEHOLDER_DEPLOY_URL = "https://example.org/hngraph/"
 MARKER = ".hngraph-release"
+#: The page a web server should answer unknown paths with (``ErrorDocument 404 /404.html``;
+#: GitHub Pages and most static hosts use this name by default).
+NOT_FOUND_PAGE = "404.html"
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     files["index.html"] = pages.index(CHARTS, dumps, prepared.tables).encode()
     files["queries/index.html"] = pages.queries(entries).encode()
     files["editor/index.html"] = pages.editor(entries, endpoint=config.endpoint_target).encode()
+    files.update(finding_pages(pages))
     for entry in entries:
         files[f"queries/{entry.name}.rq"] = entry.text.encode()
     for node, path in resource_nodes(site):
@@ -187,6 +191,16 @@ def render_release(site: SiteGraph, source_name: str, config: PublishConfig) -> 
     files[MARKER] = b"A release written by `hngraph publish`; the folder may be replaced whole.\n"
     files[MANIFEST] = manifest(files)
     return files
+
+
+def finding_pages(pages: Pages) -> dict[str, bytes]:
+    """The A–Z list, the search page and the not-found page, by release path (the static
+    release and the server serve the same three)."""
+    return {
+        "az/index.html": pages.az().encode(),
+        "search/index.html": pages.search().encode(),
+        NOT_FOUND_PAGE: pages.not_found().encode(),
+    }
 
 
 @dataclass(frozen=True)

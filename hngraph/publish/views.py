@@ -14,6 +14,9 @@ from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.jsonld import site_context
 from hngraph.publish.links import Linker, site_path
+from hngraph.publish.mappings import CONCEPT_MAPPINGS
+from hngraph.publish.order import display_key
+from hngraph.publish.targets import TargetLabels
 from hngraph.publish.terms import (
     HN_HAS_TASK,
     HN_MEASURE_NUMBER,
@@ -41,6 +44,7 @@ SKOS_DEFINITION = iri(SKOS_NS + "definition")
 SKOS_IN_SCHEME = iri(SKOS_NS + "inScheme")
 SKOS_NOTE = iri(SKOS_NS + "editorialNote")
 ORG_HAS_MEMBER = iri(ORG_NS + "hasMember")
+MAPPING_PROPERTIES = tuple(iri(value) for value in CONCEPT_MAPPINGS)
 
 #: Labels of common terms from other vocabularies (their files are not part of the dataset).
 KNOWN_TERMS: dict[str, tuple[str, str]] = {
@@ -64,6 +68,10 @@ KNOWN_TERMS: dict[str, tuple[str, str]] = {
     SKOS_NS + "editorialNote": ("编辑说明", "editorial note"),
     SKOS_NS + "closeMatch": ("近似匹配", "close match"),
     SKOS_NS + "exactMatch": ("精确匹配", "exact match"),
+    SKOS_NS + "broadMatch": ("上位匹配", "broad match"),
+    SKOS_NS + "narrowMatch": ("下位匹配", "narrow match"),
+    SKOS_NS + "relatedMatch": ("相关匹配", "related match"),
+    SKOS_NS + "notation": ("标记符", "notation"),
     SKOS_NS + "Concept": ("概念", "concept"),
     SKOS_NS + "ConceptScheme": ("概念体系", "concept scheme"),
     DCTERMS_NS + "title": ("题名", "title"),
@@ -98,6 +106,7 @@ class Value:
     lang: str | None = None
     en: str | None = None
     note: str | None = None  # datatype or full IRI, shown small
+    no_en: bool = False  # an English name was expected but the data has none: say so
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,29 @@ class TableBlock:
     kind: str = "table"
 
 
+@dataclass(frozen=True)
+class TreeNode:
+    """One concept in a hierarchy, with the concepts below it."""
+
+    value: Value
+    children: list[TreeNode]
+    current: bool = False  # the concept whose page this is
+    more: int = 0  # concepts below it that the tree does not show
+
+
+@dataclass(frozen=True)
+class TreeBlock:
+    """A broader/narrower hierarchy (as Skosmos shows it)."""
+
+    title_zh: str
+    title_en: str
+    roots: list[TreeNode]
+    kind: str = "tree"
+
+
+Block = TextBlock | TableBlock | TreeBlock
+
+
 @dataclass
 class ResourceView:
     """Everything a resource page shows."""
@@ -139,7 +171,7 @@ class ResourceView:
     title_zh: str
     title_en: str
     types: list[Value]
-    blocks: list[TextBlock | TableBlock] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     statements: list[Row] = field(default_factory=list)
     inbound: list[Row] = field(default_factory=list)
     jsonld: str = ""
@@ -148,9 +180,12 @@ class ResourceView:
 class Viewer:
     """Builds views of one site graph for pages linked by one ``Linker``."""
 
-    def __init__(self, site: SiteGraph, linker: Linker) -> None:
+    def __init__(
+        self, site: SiteGraph, linker: Linker, targets: TargetLabels | None = None
+    ) -> None:
         self.site = site
         self.linker = linker
+        self.targets = targets or {}
 
     # --- values ------------------------------------------------------------------------
 
@@ -184,9 +219,22 @@ class Viewer:
             if not node.language and node.datatype != XSD_STRING:
                 note = compact(node.datatype.value)
             return Value(node.value, lang=node.language or None, note=note)
+        if isinstance(node, ox.NamedNode) and node.value in self.targets:
+            return self.target(node)
         zh, en = self.names(node)
         full = node.value if isinstance(node, ox.NamedNode) else f"_:{node.value}"
         return Value(zh, href=self.href(node), lang="zh" if zh != full else None, en=en, note=full)
+
+    def target(self, node: ox.NamedNode) -> Value:
+        """A term of another vocabulary: its label from ``data/targets/labels.tsv`` with the IRI
+        beside it, or the IRI written out in full when no label is recorded."""
+        labels = self.targets.get(node.value, {})
+        href = self.href(node)
+        if "zh" in labels:
+            return Value(labels["zh"], href, "zh", labels.get("en"), node.value)
+        if "en" in labels:
+            return Value(labels["en"], href, "en", None, node.value)
+        return Value(node.value, href)
 
     def short(self, node: Term) -> Value:
         """A node by its Chinese name alone, the English name as the link title."""
@@ -196,6 +244,11 @@ class Viewer:
     def link(self, node: Term) -> list[Value]:
         """A cell holding one node."""
         return [self.value(node)]
+
+    def named(self, node: Term) -> Value:
+        """A node of ours with its English name, or a mark that the data has none."""
+        value = self.value(node)
+        return Value(value.text, value.href, value.lang, value.en, value.note, value.en is None)
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -239,13 +292,13 @@ class Viewer:
             )
         rows = []
         for predicate in sorted(grouped, key=lambda p: (p != RDF_TYPE, term_key(p))):
-            values = sorted(set(grouped[predicate]), key=term_key)
+            values = sorted(set(grouped[predicate]), key=display_key)
             rows.append(Row(self.value(predicate), [self.value(v) for v in values]))
         return rows
 
-    def _text_blocks(self, node: ox.NamedNode) -> list[TextBlock | TableBlock]:
+    def _text_blocks(self, node: ox.NamedNode) -> list[Block]:
         site = self.site
-        blocks: list[TextBlock | TableBlock] = []
+        blocks: list[Block] = []
         zh = site.literal(node, HN_TEXT, "zh")
         en = site.literal(node, HN_TRANSLATION, "en")
         if zh or en:
@@ -264,7 +317,7 @@ class Viewer:
             blocks.append(TextBlock("描述", "Description", description_zh, description_en))
         return blocks
 
-    def _task_blocks(self, task: ox.NamedNode) -> list[TextBlock | TableBlock]:
+    def _task_blocks(self, task: ox.NamedNode) -> list[Block]:
         site = self.site
         blocks = self._text_blocks(task)
         measures = [m for m in site.objects(task, HN_MEASURE) if isinstance(m, ox.NamedNode)]
@@ -339,7 +392,8 @@ class Viewer:
                 [
                     self.link(task),
                     [Value(site.literal(task, HN_TEXT, "zh") or "", lang="zh")],
-                    [self.short(o) for o in facts.responsible(site, task)],
+                    [_english(site.literal(task, HN_TRANSLATION, "en"))],
+                    [self.named(o) for o in facts.responsible(site, task)],
                 ]
             )
         return TableBlock(
@@ -348,18 +402,19 @@ class Viewer:
             [
                 ("任务", "Task"),
                 ("政策内容", "Policy content"),
+                ("英文（非官方）", "English (unofficial)"),
                 ("责任部门（首位牵头）", "Departments (lead first)"),
             ],
             rows,
         )
 
-    def _list_blocks(self, node: ox.NamedNode) -> list[TextBlock | TableBlock]:
+    def _list_blocks(self, node: ox.NamedNode) -> list[Block]:
         site = self.site
         task_nodes = [t for t in site.objects(node, HN_HAS_TASK) if isinstance(t, ox.NamedNode)]
         task_nodes.sort(key=lambda t: facts.task_sort_key(site, t))
         return [*self._text_blocks(node), self._task_table(("任务", "Tasks"), task_nodes)]
 
-    def _organisation_blocks(self, node: ox.NamedNode) -> list[TextBlock | TableBlock]:
+    def _organisation_blocks(self, node: ox.NamedNode) -> list[Block]:
         site = self.site
         led = [t for t in site.subjects_with(facts.LEAD, node) if isinstance(t, ox.NamedNode)]
         supported = [
@@ -367,7 +422,7 @@ class Viewer:
         ]
         led.sort(key=lambda t: facts.task_sort_key(site, t))
         supported.sort(key=lambda t: facts.task_sort_key(site, t))
-        blocks: list[TextBlock | TableBlock] = [
+        blocks: list[Block] = [
             *self._text_blocks(node),
             self._task_table((f"牵头的任务（{len(led)}）", f"Tasks it leads ({len(led)})"), led),
             self._task_table(
@@ -375,19 +430,23 @@ class Viewer:
                 supported,
             ),
         ]
-        members = site.objects(node, ORG_HAS_MEMBER)
+        members = sorted(site.objects(node, ORG_HAS_MEMBER), key=display_key)
         if members:
             rows = [[self.link(member)] for member in members]
             blocks.append(TableBlock("成员", "Members", [("机构", "Organisation")], rows))
         return blocks
 
-    def _scheme_blocks(self, node: ox.NamedNode) -> list[TextBlock | TableBlock]:
-        concepts = self.site.subjects_with(SKOS_IN_SCHEME, node)
+    def _scheme_blocks(self, node: ox.NamedNode) -> list[Block]:
+        site = self.site
+        concepts = sorted(
+            (c for c in site.subjects_with(SKOS_IN_SCHEME, node) if isinstance(c, ox.NamedNode)),
+            key=display_key,
+        )
         rows = [
             [
                 self.link(c),
-                [Value(self.site.literal(c, SKOS_DEFINITION, "zh") or "", lang="zh")],
-                [Value(self.site.literal(c, SKOS_DEFINITION, "en") or "", lang="en")],
+                [Value(site.literal(c, SKOS_DEFINITION, "zh") or "", lang="zh")],
+                [Value(site.literal(c, SKOS_DEFINITION, "en") or "", lang="en")],
             ]
             for c in concepts
         ]
@@ -397,10 +456,64 @@ class Viewer:
             [("概念", "Concept"), ("定义", "Definition"), ("英文定义", "Definition (English)")],
             rows,
         )
-        return [*self._text_blocks(node), table]
+        roots = [self._subtree(c, set(), None) for c in facts.top_concepts(site, node)]
+        hierarchy = TreeBlock("层级", "Hierarchy", roots)
+        return [*self._text_blocks(node), hierarchy, table]
 
-    def _concept_blocks(self, node: ox.NamedNode) -> list[TextBlock | TableBlock]:
-        blocks = self._text_blocks(node)
+    def _subtree(
+        self, node: ox.NamedNode, seen: set[ox.NamedNode], current: ox.NamedNode | None
+    ) -> TreeNode:
+        """``node`` and everything below it; a concept met twice (a cycle) is not expanded."""
+        seen = seen | {node}
+        children = [c for c in facts.narrower(self.site, node) if c not in seen]
+        return TreeNode(
+            self.value(node),
+            [self._subtree(c, seen, current) for c in children],
+            current=node == current,
+        )
+
+    def _concept_tree(self, node: ox.NamedNode) -> TreeBlock:
+        """The concept's place: the chain of broader concepts from the top, the concept, and the
+        concepts directly below it."""
+        site = self.site
+        chain = list(reversed(facts.broader_chain(site, node)))
+        below = [
+            TreeNode(self.value(c), [], more=len(facts.narrower(site, c)))
+            for c in facts.narrower(site, node)
+            if c not in chain
+        ]
+        tree = TreeNode(self.value(node), below, current=True)
+        for above in reversed(chain[:-1]):
+            tree = TreeNode(self.value(above), [tree])
+        return TreeBlock("层级", "Hierarchy", [tree])
+
+    def _mapping_block(self, node: ox.NamedNode) -> TableBlock | None:
+        """The concept's SKOS mappings to other vocabularies, with each target's label where
+        ``data/targets/labels.tsv`` records one and its IRI in full."""
+        rows = []
+        for predicate in MAPPING_PROPERTIES:
+            for target in self.site.objects(node, predicate):
+                if not isinstance(target, ox.NamedNode):
+                    continue
+                known = target.value in self.targets
+                label = self.target(target) if known else Value("—", note="无记录的标签 no label")
+                rows.append(
+                    [self.link(predicate), [label], [Value(target.value, self.href(target))]]
+                )
+        if not rows:
+            return None
+        return TableBlock(
+            "映射",
+            "Mappings",
+            [("关系", "Relation"), ("目标", "Target"), ("IRI", "IRI")],
+            rows,
+        )
+
+    def _concept_blocks(self, node: ox.NamedNode) -> list[Block]:
+        blocks: list[Block] = [*self._text_blocks(node), self._concept_tree(node)]
+        mappings = self._mapping_block(node)
+        if mappings is not None:
+            blocks.append(mappings)
         in_area = facts.tasks_in_area(self.site, node)
         if in_area:
             blocks.append(
@@ -410,6 +523,13 @@ class Viewer:
                 )
             )
         return blocks
+
+
+def _english(text: str | None) -> Value:
+    """An English text, or a visible mark that the data has none (never a made-up one)."""
+    if text:
+        return Value(text, lang="en")
+    return Value("—", note="无英文译文 no English translation")
 
 
 def _int(text: str | None) -> int:

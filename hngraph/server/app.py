@@ -57,6 +57,12 @@ def routes(service: Service) -> list[Any]:
         Route("/void.ttl", files, methods=["GET"]),
         Route("/context.jsonld", files, methods=["GET"]),
         Route("/.well-known/void", files, methods=["GET"]),
+        Route("/mappings/{path:path}", files, methods=["GET"]),
+        Route("/az", files, methods=["GET"]),
+        Route("/az/{path:path}", files, methods=["GET"]),
+        Route("/search", files, methods=["GET"]),
+        Route("/search/{path:path}", files, methods=["GET"]),
+        Route("/404.html", files, methods=["GET"]),
     ]
 
 
@@ -65,7 +71,11 @@ def create_app(service: Service) -> Any:
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
 
-    return Starlette(routes=routes(service), middleware=[Middleware(SecurityHeaders)])
+    return Starlette(
+        routes=routes(service),
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={404: Resources(service).not_found},
+    )
 
 
 def uvicorn_server(app: Any) -> Any:

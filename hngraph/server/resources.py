@@ -1,4 +1,5 @@
-"""Resource pages by content negotiation (``/id/…``, ``/def/…``) and the release files."""
+"""Resource pages by content negotiation (``/id/…``, ``/def/…``), the release files, and the
+not-found page (HTML for browsers, one plain line for other clients)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from typing import Any, NamedTuple
 
 from hngraph.publish.pages import editor_policy
-from hngraph.server.conneg import VARIANT_KEYS, VARIANTS, negotiate
+from hngraph.server.conneg import VARIANT_KEYS, VARIANTS, choose, negotiate
 from hngraph.server.responses import CORS_HEADERS, SECURITY_HEADERS, text, variant_headers
 from hngraph.vocab import BASE
 
@@ -17,7 +18,12 @@ FILE_ALIASES = {
     ".well-known/void": "void.ttl",
     "queries": "queries/index.html",
     "editor": "editor/index.html",
+    "az": "az/index.html",
+    "search": "search/index.html",
 }
+#: Release files made on first request rather than at start (``Resources.lazy``).
+LAZY_FILES = ("az/index.html", "search/index.html", "404.html", "mappings/hngraph.sssom.tsv")
+HTML = "text/html; charset=utf-8"
 VARY = {"Vary": "Accept"}
 #: The query editor (YASGUI) sends its queries with fetch() and injects one <style>: its page
 #: alone may also connect to its own origin and use that style (``pages.editor_policy``).
@@ -61,14 +67,46 @@ class Resources:
 
     def __init__(self, service: Any) -> None:
         self.service = service
+        self._lazy: dict[str, tuple[bytes, str]] = {}
 
-    def file(self, name: str) -> Any:
+    def lazy(self, name: str) -> tuple[bytes, str] | None:
+        """A release file the service did not prepare at start, made once when first asked for:
+        the A–Z list, the search page, the not-found page and the SSSOM mapping table."""
+        if name not in LAZY_FILES:
+            return None
+        if name not in self._lazy:
+            from hngraph.publish.mappings import sssom_tsv
+            from hngraph.publish.metadata import MAPPINGS_FILE
+            from hngraph.publish.site import finding_pages
+
+            if name == MAPPINGS_FILE:
+                tsv = "text/tab-separated-values; charset=utf-8"
+                self._lazy[name] = (sssom_tsv(self.service.site), tsv)
+            else:
+                for path, data in finding_pages(self.service.pages).items():
+                    self._lazy[path] = (data, HTML)
+        return self._lazy.get(name)
+
+    def missing(self, request: Any, message: str, headers: dict[str, str] | None = None) -> Any:
+        """404: the not-found page for a client that takes HTML, else one line of text."""
+        from starlette.responses import HTMLResponse
+
+        if choose(request.headers.get("accept"), ("text/html", "text/plain")) != "text/html":
+            return text(404, message, headers)
+        page = self.service.pages.not_found(request.url.path)
+        return HTMLResponse(page, status_code=404, headers=headers)
+
+    async def not_found(self, request: Any, exc: Exception) -> Any:
+        """The app's handler of paths no route matches."""
+        return self.missing(request, "not found")
+
+    def file(self, name: str, request: Any) -> Any:
         """One release file, or 404."""
         from starlette.responses import Response
 
-        found = self.service.files.get(name)
+        found = self.service.files.get(name) or self.lazy(name)
         if found is None:
-            return text(404, "not found")
+            return self.missing(request, "not found")
         data, media_type = found
         headers = dict(CORS_HEADERS)
         if name == "editor/index.html":
@@ -77,11 +115,11 @@ class Resources:
 
     async def index(self, request: Any) -> Any:
         """``/`` and ``/index.html``."""
-        return self.file("index.html")
+        return self.file("index.html", request)
 
     async def release_file(self, request: Any) -> Any:
         """Dumps, metadata, charts, static files, the catalogue."""
-        return self.file(release_path(request.url.path.lstrip("/")))
+        return self.file(release_path(request.url.path.lstrip("/")), request)
 
     async def resource(self, request: Any) -> Any:
         """One ``/id/…`` or ``/def/…`` resource, in the format asked for."""
@@ -95,7 +133,7 @@ class Resources:
         site = self.service.site
         node = ox.NamedNode(found.iri) if site_path(found.iri) else None
         if node is None or not site.has(node):
-            return text(404, f"no resource {found.iri} in this dataset", VARY)
+            return self.missing(request, f"no resource {found.iri} in this dataset", VARY)
         if found.forced is not None and found.forced not in VARIANT_KEYS:
             return text(400, f"unknown format {found.forced!r}; use {', '.join(VARIANT_KEYS)}")
         chosen = negotiate(found.forced, request.headers.get("accept"))

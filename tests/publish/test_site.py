@@ -391,6 +391,41 @@ def test_query_catalogue_page_lists_every_query(release: dict[str, bytes]) -> No
     assert page.count('class="block query"') == len(names)
 
 
+def test_search_az_and_not_found_pages_are_in_the_release(release: dict[str, bytes]) -> None:
+    for name in ("search/index.html", "az/index.html", "404.html", "static/search.js"):
+        assert name in release, name
+    task = release[f"{TASK_1}/index.html"].decode()
+    # every page has the search form and the A–Z link, relative to where it is
+    assert 'action="../../../../../search/index.html"' in task
+    assert 'href="../../../../../az/index.html"' in task
+    not_found = release["404.html"].decode()
+    assert "未找到" in not_found and "Not found" in not_found
+
+
+def test_search_index_links_resolve_inside_the_release(release: dict[str, bytes]) -> None:
+    page = release["search/index.html"].decode()
+    block = page.split('<script type="application/json" id="search-index">', 1)[1]
+    index = json.loads(block.split("</script>", 1)[0])
+    hrefs = [row["h"] for row in index["entries"]]
+    assert len(hrefs) >= 20
+    for href in hrefs:
+        target = os.path.normpath(os.path.join("search", href)).replace(os.sep, "/")
+        assert target in release, href
+    assert TASK_1 + "/index.html" in {
+        os.path.normpath(os.path.join("search", h)).replace(os.sep, "/") for h in hrefs
+    }
+
+
+def test_pages_need_no_inline_style_or_script(release: dict[str, bytes]) -> None:
+    """The pages work under ``style-src 'self'; script-src 'self'`` (the server's policy)."""
+    for name, html in _pages(release).items():
+        if name == "editor/index.html":  # YASGUI's injected style is allowed by its hash
+            continue
+        assert " style=" not in html and "<style" not in html, name
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or 'type="application/' in tag, f"{name}: {tag}"
+
+
 # --- figures from the graph against the source text ----------------------------------------
 
 

@@ -243,6 +243,45 @@ def test_unknown_resources_are_404(server: str, path: str) -> None:
     assert status == 404
 
 
+@pytest.mark.parametrize("path", ["no/such/page", "id/nothing", "charts/none.svg", "mappings/x"])
+def test_not_found_is_an_html_page_for_browsers_and_a_line_for_others(
+    server: str, path: str
+) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, headers, body = get(server + path, browser)
+    assert status == 404 and headers["content-type"] == "text/html; charset=utf-8"
+    page = body.decode()
+    assert "<!DOCTYPE html>" in page and "未找到" in page and "Not found" in page
+    assert f"<code>/{path}</code>" in page
+    assert "default-src 'none'" in headers["content-security-policy"]
+    status, headers, body = get(server + path, "text/turtle")
+    assert status == 404 and headers["content-type"].startswith("text/plain")
+    assert body.count(b"\n") == 1
+
+
+def test_hostile_path_on_the_404_page_is_escaped(server: str) -> None:
+    status, _headers, body = get(server + "x%3Cscript%3Ealert(1)%3C/script%3E", "text/html")
+    assert status == 404
+    assert b"<script>alert" not in body and b"&lt;script&gt;alert(1)" in body
+
+
+def test_mapping_table_is_served(server: str) -> None:
+    status, headers, body = get(server + "mappings/hngraph.sssom.tsv")
+    assert status == 200
+    assert headers["content-type"] == "text/tab-separated-values; charset=utf-8"
+    text = body.decode()
+    assert text.startswith("#") and "\nsubject_id\t" in text
+    assert headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize(("path", "words"), [("az", "Departments"), ("search", "search-index")])
+def test_az_and_search_pages_are_served(server: str, path: str, words: str) -> None:
+    for url in (server + path, server + path + "/"):
+        status, headers, body = get(url, "text/html")
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        assert words in body.decode()
+
+
 def test_department_page_links_both_ways(server: str) -> None:
     page = get(server + EDUCATION, "text/html")[2].decode()
     assert f'href="/{TASK_1}"' in page and 'href="/id/list/hunan-vet-reform/task/2"' in page

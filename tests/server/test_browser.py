@@ -2,6 +2,9 @@
 
 Loads the index, a task page and a department page, checks the visible Chinese and English text
 and that the charts rendered, runs a catalogue query from the SPARQL page and sees its rows.
+Opens each chart on its own under the server's Content-Security-Policy and checks its pixels are
+in colour, not black; searches the site, reads a concept's hierarchy and the A–Z list, gets the
+HTML 404 page, and searches a static release opened from files (no server).
 A page on another origin POSTs a query to ``/sparql`` (CORS preflight included) and reads the
 result and an exposed header.
 Screenshots go to tests/artifacts/. Without Chromium the test is skipped, except in CI (CI=true),
@@ -126,11 +129,29 @@ def _visible_text(driver: object) -> str:
     return driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
 
 
-def _console_errors(driver: object) -> list[str]:
+def _console_errors(driver: object, expected: str = "favicon") -> list[str]:
     entries = driver.get_log("browser")  # type: ignore[attr-defined]
     return [
-        e["message"] for e in entries if e["level"] == "SEVERE" and "favicon" not in e["message"]
+        e["message"] for e in entries if e["level"] == "SEVERE" and expected not in e["message"]
     ]
+
+
+def _colours(png: bytes) -> tuple[float, float, set[tuple[int, int, int]]]:
+    """Share of black pixels, share of white pixels, and the set of colours of a screenshot."""
+    import io
+
+    import numpy
+    from PIL import Image
+
+    pixels = numpy.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    black = float((pixels.max(axis=1) < 40).mean())
+    white = float((pixels.min(axis=1) > 245).mean())
+    return black, white, {(int(r), int(g), int(b)) for r, g, b in numpy.unique(pixels, axis=0)}
+
+
+def _near(colours: set[tuple[int, int, int]], hex_colour: str, tolerance: int = 12) -> bool:
+    want = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return any(all(abs(c - w) <= tolerance for c, w in zip(p, want, strict=True)) for p in colours)
 
 
 def test_index_shows_both_languages_and_rendered_charts(server: str, browser: object) -> None:
@@ -160,6 +181,145 @@ def test_index_shows_both_languages_and_rendered_charts(server: str, browser: ob
     browser.execute_script("window.scrollTo(0, 0);")  # type: ignore[attr-defined]
     _screenshot(browser, "index")
     assert not _console_errors(browser)
+
+
+@pytest.mark.parametrize("name", ["workload", "network", "areas"])
+def test_a_chart_opened_alone_renders_in_colour_under_the_policy(
+    server: str, browser: object, name: str
+) -> None:
+    """Opened from ``serve`` (not inside a page), the SVG is a document under the server's
+    Content-Security-Policy, which allows no inline style: it must still draw in colour."""
+    import urllib.request
+
+    url = f"{server}charts/{name}.svg"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        policy = response.headers["Content-Security-Policy"]
+        assert "style-src 'self'" in policy and "unsafe-inline" not in policy
+        assert response.headers["Content-Type"] == "image/svg+xml"
+    browser.get(url)  # type: ignore[attr-defined]
+    assert not _console_errors(browser), name
+    png = browser.get_screenshot_as_png()  # type: ignore[attr-defined]
+    _screenshot(browser, f"chart-{name}")
+    black, white, colours = _colours(png)
+    assert black < 0.05, f"{name}: {black:.1%} of the pixels are black"
+    assert white > 0.3, f"{name}: {white:.1%} white"
+    if name == "areas":  # the heat map's blues, darkest to lightest
+        assert _near(colours, "#08306b", 30) and _near(colours, "#deebf7", 12)
+    else:  # the lead and supporting colours
+        assert _near(colours, "#1f4e79") and _near(colours, "#9dc3e6")
+    fill = browser.execute_script(  # type: ignore[attr-defined]
+        "return getComputedStyle(document.querySelector('#patch_1 path')).fill"
+    )
+    assert fill == "rgb(255, 255, 255)", fill  # the figure's background, not the default black
+
+
+def test_charts_in_the_index_are_in_colour(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server)  # type: ignore[attr-defined]
+    chart = browser.find_element(By.CSS_SELECTOR, "#chart-workload img.chart-image")  # type: ignore[attr-defined]
+    browser.execute_script("arguments[0].scrollIntoView();", chart)  # type: ignore[attr-defined]
+    black, white, colours = _colours(chart.screenshot_as_png)
+    assert black < 0.05 and white > 0.3 and _near(colours, "#1f4e79"), (black, white)
+
+
+def test_search_finds_departments_concepts_and_tasks(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + EDUCATION)  # type: ignore[attr-defined]
+    box = browser.find_element(By.CSS_SELECTOR, "header form.search input[name=q]")  # type: ignore[attr-defined]
+    box.send_keys("教育厅")
+    box.submit()
+    WebDriverWait(browser, 30).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "#search-results li"))
+    )
+    assert browser.current_url.startswith(server + "search?q=")  # type: ignore[attr-defined]
+    first = browser.find_element(By.CSS_SELECTOR, "#search-results li a")  # type: ignore[attr-defined]
+    assert first.get_attribute("href") == server + EDUCATION
+    assert "Department of Education of Hunan Province" in first.text
+    # English words, and a word found in a task's text only
+    query = browser.find_element(By.ID, "search-q")  # type: ignore[attr-defined]
+    for words, href in (
+        ("vocational colleges", None),
+        ("教学条件建设标准", server + TASK_7),
+        ("Short-cycle higher", server + "id/concept/education-level/higher-vocational"),
+    ):
+        query.clear()
+        query.send_keys(words)
+        browser.find_element(By.CSS_SELECTOR, "#search-form button").click()  # type: ignore[attr-defined]
+        links = browser.find_elements(By.CSS_SELECTOR, "#search-results li a")  # type: ignore[attr-defined]
+        assert links, words
+        if href:
+            assert href in [link.get_attribute("href") for link in links], words
+    _screenshot(browser, "search")
+    assert not _console_errors(browser)
+
+
+def test_concept_page_shows_hierarchy_and_labelled_mapping(server: str, browser: object) -> None:
+    browser.get(server + "id/concept/education-level/five-year-higher-vocational")  # type: ignore[attr-defined]
+    text = _visible_text(browser)
+    tree = text.split("Hierarchy", 1)[1]
+    assert tree.index("高职专科") < tree.index("五年制高职 Five-year")
+    browser.get(server + "id/concept/education-level/higher-vocational")  # type: ignore[attr-defined]
+    text = _visible_text(browser)
+    assert "Mappings" in text and "Short-cycle tertiary education" in text
+    assert "https://w3id.org/kim/isced-2011/level5" in text
+    _screenshot(browser, "concept")
+    assert not _console_errors(browser)
+
+
+def test_az_list_names_departments_in_both_languages(server: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "az")  # type: ignore[attr-defined]
+    text = _visible_text(browser)
+    assert "Department of Education of Hunan Province 湖南省教育厅" in text
+    letters = browser.find_elements(By.CSS_SELECTOR, "#departments nav.letters a")  # type: ignore[attr-defined]
+    assert len(letters) > 5
+    assert not _console_errors(browser)
+
+
+def test_an_unknown_path_gets_the_html_404_page(server: str, browser: object) -> None:
+    import urllib.error
+    import urllib.request
+
+    for path in ("no/such/page", "id/no-such-thing", "charts/none.svg"):
+        request = urllib.request.Request(server + path, headers={"Accept": "text/html"})
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=30)
+        assert error.value.code == 404
+        assert error.value.headers["Content-Type"].startswith("text/html")
+    browser.get(server + "no/such/page")  # type: ignore[attr-defined]
+    text = _visible_text(browser)
+    assert "未找到" in text and "Not found" in text and "/no/such/page" in text
+    _screenshot(browser, "not-found")
+    assert not _console_errors(browser, expected="404")
+
+
+def test_static_release_search_works_from_files(browser: object, tmp_path: Path) -> None:
+    """A release opened from disk (file: URLs, no server): search and its links work."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from hngraph.publish.graph import SiteGraph
+    from hngraph.publish.site import PublishConfig, render_release, write_release
+    from hngraph.rdf.read import read_triples
+
+    site = SiteGraph(read_triples(ROOT / "tests" / "fixtures" / "publish" / "mini.ttl"))
+    write_release(render_release(site, "mini.ttl", PublishConfig()), tmp_path / "release")
+    page = (tmp_path / "release" / "search" / "index.html").as_uri()
+    browser.get(page + "?q=governance")  # type: ignore[attr-defined]
+    WebDriverWait(browser, 30).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "#search-results li a"))
+    )
+    link = browser.find_element(By.CSS_SELECTOR, "#search-results li a")  # type: ignore[attr-defined]
+    target = link.get_attribute("href")
+    assert target.startswith((tmp_path / "release").as_uri()) and target.endswith("/index.html")
+    link.click()
+    assert "governance" in _visible_text(browser)
 
 
 def test_task_page_shows_source_text_and_translation(server: str, browser: object) -> None:
