@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.order import display_key
-from hngraph.publish.terms import ALT_LABEL
+from hngraph.publish.terms import ALT_LABEL, HN_HAS_MEASURE, HN_TASK_NUMBER, SKOS_IN_SCHEME
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.serialize import iri
 from hngraph.vocab import DEF, SKOS_NS
@@ -21,9 +21,7 @@ LEAD = iri(DEF + "leadDepartment")
 SUPPORTING = iri(DEF + "supportingDepartment")
 POLICY_AREA_OF = iri(DEF + "policyArea")
 TASK_OF = iri(DEF + "task")
-TASK_NUMBER = iri(DEF + "taskNumber")
 BROADER = iri(SKOS_NS + "broader")
-HAS_MEASURE = iri(DEF + "hasMeasure")
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ def tasks(site: SiteGraph) -> list[ox.NamedNode]:
 
 def task_sort_key(site: SiteGraph, task: ox.NamedNode) -> tuple[str, int, str]:
     """Order tasks by their list, then by number (not by IRI text, where 10 sorts before 2)."""
-    number = site.literal(task, TASK_NUMBER)
+    number = site.literal(task, HN_TASK_NUMBER)
     head = task.value.rsplit("/task/", 1)[0]
     return (head, int(number) if number and number.isdigit() else 0, task.value)
 
@@ -82,7 +80,7 @@ def co_responsibility(site: SiteGraph) -> dict[tuple[ox.NamedNode, ox.NamedNode]
 def areas_of(site: SiteGraph, task: ox.NamedNode) -> list[ox.NamedNode]:
     """Policy areas stated for the task or for one of its measures (``hn:policyArea``)."""
     found = set(site.objects(task, POLICY_AREA_OF))
-    for measure in site.objects(task, HAS_MEASURE):
+    for measure in site.objects(task, HN_HAS_MEASURE):
         found.update(site.objects(measure, POLICY_AREA_OF))
     return sorted((a for a in found if isinstance(a, ox.NamedNode)), key=display_key)
 
@@ -159,7 +157,6 @@ def short_name(site: SiteGraph, node: ox.NamedNode) -> str:
 
 
 NARROWER = iri(SKOS_NS + "narrower")
-IN_SCHEME = iri(SKOS_NS + "inScheme")
 HAS_TOP_CONCEPT = iri(SKOS_NS + "hasTopConcept")
 TOP_CONCEPT_OF = iri(SKOS_NS + "topConceptOf")
 
@@ -181,7 +178,7 @@ def top_concepts(site: SiteGraph, scheme: ox.NamedNode) -> list[ox.NamedNode]:
     a scheme that states none, its concepts with nothing broader in the scheme."""
     found = {*site.objects(scheme, HAS_TOP_CONCEPT), *site.subjects_with(TOP_CONCEPT_OF, scheme)}
     if not found:
-        members = set(site.subjects_with(IN_SCHEME, scheme))
+        members = set(site.subjects_with(SKOS_IN_SCHEME, scheme))
         found = {
             c
             for c in members
@@ -192,5 +189,5 @@ def top_concepts(site: SiteGraph, scheme: ox.NamedNode) -> list[ox.NamedNode]:
 
 def schemes_of(site: SiteGraph, concept: ox.NamedNode) -> list[ox.NamedNode]:
     """The schemes ``concept`` is in (``skos:inScheme``, ``skos:topConceptOf``)."""
-    found = {*site.objects(concept, IN_SCHEME), *site.objects(concept, TOP_CONCEPT_OF)}
+    found = {*site.objects(concept, SKOS_IN_SCHEME), *site.objects(concept, TOP_CONCEPT_OF)}
     return sorted((s for s in found if isinstance(s, ox.NamedNode)), key=display_key)

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.metadata import LICENCE, MAPPINGS_FILE, PUBLISHER
+from hngraph.publish.terms import SKOS_IN_SCHEME, SKOS_NOTE
 from hngraph.rdf.serialize import iri
 from hngraph.vocab import BASE, DCAT_NS, DEF, ID, OWL_NS, PREFIXES, RDFS_NS, SKOS_NS
 
@@ -77,14 +78,14 @@ def mappings(site: SiteGraph) -> list[Mapping]:
         if obj.value.startswith(BASE) or not subject.value.startswith(BASE):
             continue
         if predicate in CONCEPT_MAPPINGS:
-            schemes = site.objects(subject, iri(SKOS_NS + "inScheme"))
+            schemes = site.objects(subject, SKOS_IN_SCHEME)
             source = schemes[0].value if schemes else ""
             note = site.literal(subject, iri(SKOS_NS + "note"), "en") or ""
         elif predicate in ALIGNMENTS and subject.value.startswith(DEF):
             source = ontology
             note = ""
             if predicate == RDFS_NS + "seeAlso":  # the note says why it is no subclass/property
-                note = site.literal(subject, iri(SKOS_NS + "editorialNote"), "en") or ""
+                note = site.literal(subject, SKOS_NOTE, "en") or ""
         else:
             continue
         label = site.label(subject, "en") or ""

@@ -23,6 +23,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from hngraph.publish.graph import DUMP_GRAPHS, SiteGraph
+from hngraph.publish.terms import HN_HAS_TASK, HN_TASK_NUMBER, TASK_LIST
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.formats import FORMATS
 from hngraph.rdf.serialize import RDF_TYPE, Term, iri
@@ -165,7 +166,7 @@ def describe_release(
         add(DATASET, VOID_NS + "exampleResource", example)
     for vocabulary in vocabularies_used(site):
         add(DATASET, VOID_NS + "vocabulary", vocabulary)
-    for task_list in site.instances(iri(DEF + "TaskList")):
+    for task_list in site.instances(TASK_LIST):
         if isinstance(task_list, ox.NamedNode):
             add(DATASET, VOID_NS + "rootResource", task_list)
     _add_subsets(site, add)
@@ -222,7 +223,7 @@ def _dataset(site: SiteGraph, add: Add) -> None:
     add(DATASET, DCTERMS_NS + "publisher", PUBLISHER)
     add(DATASET, DCAT_NS + "contactPoint", CONTACT)
     add(DATASET, DCAT_NS + "landingPage", _document(iri(BASE), add))
-    for task_list in site.instances(iri(DEF + "TaskList")):
+    for task_list in site.instances(TASK_LIST):
         for place in site.objects(task_list, iri(DCTERMS_NS + "spatial")):
             if isinstance(place, ox.NamedNode):
                 add(DATASET, DCTERMS_NS + "spatial", place)
@@ -503,14 +504,12 @@ def _entity_count(site: SiteGraph) -> int:
 def example_resources(site: SiteGraph) -> list[ox.NamedNode]:
     """Each task list, its lowest-numbered task, and the organisation with most responsibilities."""
     examples: list[ox.NamedNode] = []
-    task_number = iri(DEF + "taskNumber")
-    for task_list in site.instances(iri(DEF + "TaskList")):
+    task_number = HN_TASK_NUMBER
+    for task_list in site.instances(TASK_LIST):
         if not isinstance(task_list, ox.NamedNode):
             continue
         examples.append(task_list)
-        tasks = [
-            t for t in site.objects(task_list, iri(DEF + "hasTask")) if isinstance(t, ox.NamedNode)
-        ]
+        tasks = [t for t in site.objects(task_list, HN_HAS_TASK) if isinstance(t, ox.NamedNode)]
         numbered = sorted(tasks, key=lambda t: (_number(site.literal(t, task_number)), t.value))
         if numbered:
             examples.append(numbered[0])

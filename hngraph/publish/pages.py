@@ -26,6 +26,7 @@ from hngraph.publish.metadata import (
     schema_org_dataset,
 )
 from hngraph.publish.targets import TargetLabels, project_target_labels
+from hngraph.publish.terms import COMMENT, MEASURE, SKOS_DEFINITION, TASK_LIST
 from hngraph.publish.views import TableBlock, TextBlock, Value, Viewer
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.formats import FORMATS, RESOURCE_FORMATS
@@ -195,11 +196,11 @@ class Pages:
         site = self.site
         link = self.linker("")
         viewer = self.viewer(link)
-        lists = [viewer.value(n) for n in site.instances(iri(DEF + "TaskList"))]
+        lists = [viewer.value(n) for n in site.instances(TASK_LIST)]
         counts = [
             ("份任务清单", "task lists", len(lists)),
             ("项任务", "tasks", len(facts.tasks(site))),
-            ("项举措", "measures", len(site.instances(iri(DEF + "Measure")))),
+            ("项举措", "measures", len(site.instances(MEASURE))),
             ("个责任部门", "responsible organisations", len(facts.workload(site))),
             ("个政策领域", "policy areas", len(facts.policy_areas(site))),
         ]
@@ -354,8 +355,8 @@ class Pages:
             site.literal(ontology, iri(DCTERMS_NS + "description"), "en"),
         )
         comment = (
-            site.literal(ontology, iri(RDFS_NS + "comment"), "zh"),
-            site.literal(ontology, iri(RDFS_NS + "comment"), "en"),
+            site.literal(ontology, COMMENT, "zh"),
+            site.literal(ontology, COMMENT, "en"),
         )
         for text_zh, text_en in (description, comment):
             if text_zh or text_en:
@@ -374,8 +375,8 @@ class Pages:
 
     def _term(self, viewer: Viewer, node: ox.NamedNode) -> dict[str, object]:
         site = self.site
-        definition = iri(SKOS_NS + "definition")
-        comment = iri(RDFS_NS + "comment")
+        definition = SKOS_DEFINITION
+        comment = COMMENT
         triples = [
             t
             for t in site.by_subject.get(node, ())

@@ -18,6 +18,7 @@ from hngraph.publish.mappings import CONCEPT_MAPPINGS
 from hngraph.publish.order import display_key
 from hngraph.publish.targets import TargetLabels
 from hngraph.publish.terms import (
+    HN_HAS_MEASURE,
     HN_HAS_TASK,
     HN_MEASURE_NUMBER,
     HN_NAME_AS_WRITTEN,
@@ -27,6 +28,9 @@ from hngraph.publish.terms import (
     HN_ROLE,
     HN_TEXT,
     HN_TRANSLATION,
+    SKOS_DEFINITION,
+    SKOS_IN_SCHEME,
+    SKOS_NOTE,
 )
 from hngraph.rdf.serialize import (
     RDF_TYPE,
@@ -39,10 +43,6 @@ from hngraph.rdf.serialize import (
 )
 from hngraph.vocab import DCTERMS_NS, DEF, ORG_NS, OWL_NS, RDF_NS, RDFS_NS, SKOS_NS
 
-HN_MEASURE = iri(DEF + "hasMeasure")
-SKOS_DEFINITION = iri(SKOS_NS + "definition")
-SKOS_IN_SCHEME = iri(SKOS_NS + "inScheme")
-SKOS_NOTE = iri(SKOS_NS + "editorialNote")
 ORG_HAS_MEMBER = iri(ORG_NS + "hasMember")
 MAPPING_PROPERTIES = tuple(iri(value) for value in CONCEPT_MAPPINGS)
 
@@ -320,7 +320,7 @@ class Viewer:
     def _task_blocks(self, task: ox.NamedNode) -> list[Block]:
         site = self.site
         blocks = self._text_blocks(task)
-        measures = [m for m in site.objects(task, HN_MEASURE) if isinstance(m, ox.NamedNode)]
+        measures = [m for m in site.objects(task, HN_HAS_MEASURE) if isinstance(m, ox.NamedNode)]
         measures.sort(key=lambda m: _int(site.literal(m, HN_MEASURE_NUMBER)))
         blocks.append(
             TableBlock(

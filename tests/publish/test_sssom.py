@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -88,21 +89,36 @@ def test_the_schema_data_model_accepts_the_table(table: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "old", "new", "error"),
     [
-        ("undeclared prefix", "\tisced:level6\t", "\tnope:level6\t", "missing from 'curie_map'"),
+        (
+            "undeclared prefix",
+            "\tisced:level6\t",
+            "\tnope:level6\t",
+            "missing from 'curie_map'|Missing prefix: nope",
+        ),
         ("no justification", "\tsemapv:ManualMappingCuration\t", "\t\t", "mapping_justification"),
         ("no licence", "# license: https://creativecommons.org/licenses/by/4.0/\n", "", "license"),
     ],
 )
 def test_the_checks_fail_on_broken_tables(
-    table: Path, tmp_path: Path, name: str, old: str, new: str, error: str
+    table: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    old: str,
+    new: str,
+    error: str,
 ) -> None:
     text = table.read_text(encoding="utf-8")
     assert old in text, name
     broken = tmp_path / "broken.sssom.tsv"
     broken.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(Exception, match=error):
+    with pytest.raises(Exception) as raised:
         validate(parse_sssom_table(broken), [SchemaValidationType.PrefixMapCompleteness])
         check_with_schema(broken.read_text(encoding="utf-8"))
+    # sssom-py up to 0.4.1x names the problem in the exception; later releases raise a summary
+    # ("You mapping set has 1 validation errors!") and log the problem ("Missing prefix: nope").
+    said = str(raised.value) + "\n" + caplog.text
+    assert re.search(error, said), said
 
 
 def test_sssom_py_rdf_equals_the_dataset_mappings(table: Path) -> None:

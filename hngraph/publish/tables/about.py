@@ -20,8 +20,9 @@ from hngraph.publish.metadata import (
     RIGHTS_EN,
     RIGHTS_ZH,
 )
+from hngraph.publish.terms import SKOS_NOTE
 from hngraph.rdf.serialize import iri
-from hngraph.vocab import DCAT_NS, DCTERMS_NS, PROV_NS, SKOS_NS
+from hngraph.vocab import DCAT_NS, DCTERMS_NS, PROV_NS
 
 LICENCE_NAME = "CC BY 4.0"
 PUBLISHER_ZH = "hngraph 项目"
@@ -60,7 +61,7 @@ class About:
 def about(site: SiteGraph) -> About:
     """The facts of ``site``'s dataset description."""
     title = iri(DCTERMS_NS + "title")
-    note = iri(SKOS_NS + "editorialNote")
+    note = SKOS_NOTE
     sources = [
         s
         for s in site.objects(DATASET, iri(PROV_NS + "wasDerivedFrom"))

@@ -16,6 +16,8 @@ from hngraph.publish import facts
 from hngraph.publish.graph import SiteGraph
 from hngraph.publish.terms import (
     ALT_LABEL,
+    COMMENT,
+    HN_HAS_MEASURE,
     HN_HAS_TASK,
     HN_MEASURE_NUMBER,
     HN_NAME_AS_WRITTEN,
@@ -23,8 +25,11 @@ from hngraph.publish.terms import (
     HN_RANK,
     HN_RESPONSIBILITY,
     HN_ROLE,
+    HN_TASK_NUMBER,
     HN_TEXT,
     HN_TRANSLATION,
+    MEASURE,
+    TASK_LIST,
 )
 from hngraph.rdf.convert import term_key
 from hngraph.rdf.serialize import iri
@@ -41,14 +46,11 @@ HN_EVIDENCE = iri(DEF + "evidence")
 HN_TARGET_YEAR = iri(DEF + "targetYear")
 JUDGEMENT = iri(DEF + "Judgement")
 AREA_ASSIGNMENT = iri(DEF + "AreaAssignment")
-TASK_LIST = iri(DEF + "TaskList")
-MEASURE = iri(DEF + "Measure")
 ORGANIZATION = iri(ORG_NS + "Organization")
 ORG_CLASSIFICATION = iri(ORG_NS + "classification")
 ORG_PARENT = iri(ORG_NS + "subOrganizationOf")
 HN_DIVISION_CODE = iri(DEF + "divisionCode")
 SUBCLASS_OF = iri(RDFS_NS + "subClassOf")
-COMMENT = iri(RDFS_NS + "comment")
 TITLE = iri("http://purl.org/dc/terms/title")
 
 #: Separator of list-valued cells (an organisation's source spellings); it occurs in no name.
@@ -222,14 +224,14 @@ def tasks(site: SiteGraph) -> Table:
             (
                 node.value,
                 _iri(_node(site, node, HN_TASK_LIST)),
-                _int(site, node, facts.TASK_NUMBER),
+                _int(site, node, HN_TASK_NUMBER),
                 site.literal(node, HN_TEXT, "zh"),
                 site.literal(node, HN_TRANSLATION, "en"),
                 _iri(lead),
                 _label(site, lead, "zh"),
                 _label(site, lead, "en"),
                 len(site.objects(node, HN_RESPONSIBILITY)),
-                len(site.objects(node, facts.HAS_MEASURE)),
+                len(site.objects(node, HN_HAS_MEASURE)),
                 _int(site, node, HN_SOURCE_LINE),
             )
         )
@@ -237,7 +239,7 @@ def tasks(site: SiteGraph) -> Table:
 
 
 def _measures_of(site: SiteGraph, task: ox.NamedNode) -> list[ox.NamedNode]:
-    found = _named(site.objects(task, facts.HAS_MEASURE))
+    found = _named(site.objects(task, HN_HAS_MEASURE))
     return sorted(found, key=lambda m: (_int(site, m, HN_MEASURE_NUMBER) or 0, m.value))
 
 
@@ -273,7 +275,7 @@ def measures(site: SiteGraph) -> Table:
         label="text_zh",
     )
     for task in facts.tasks(site):
-        number = _int(site, task, facts.TASK_NUMBER)
+        number = _int(site, task, HN_TASK_NUMBER)
         for node in _measures_of(site, task):
             table.rows.append(
                 (
@@ -318,7 +320,7 @@ def responsibilities(site: SiteGraph) -> Table:
         label="name_as_written",
     )
     for task in facts.tasks(site):
-        number = _int(site, task, facts.TASK_NUMBER)
+        number = _int(site, task, HN_TASK_NUMBER)
         nodes = _named(site.objects(task, HN_RESPONSIBILITY))
         for node in sorted(nodes, key=lambda r: (_int(site, r, HN_RANK) or 0, r.value)):
             role = _node(site, node, HN_ROLE)
@@ -430,7 +432,7 @@ def _target_cells(site: SiteGraph, target: ox.NamedNode | None) -> tuple[Value, 
         number = _int(site, target, HN_MEASURE_NUMBER)
     else:
         task, number = target, None
-    task_number = _int(site, task, facts.TASK_NUMBER) if task is not None else None
+    task_number = _int(site, task, HN_TASK_NUMBER) if task is not None else None
     return (target.value, _iri(task), task_number, number)
 
 
