@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from hngraph.rdf.formats import RdfFormat
 
 SENT_AS = "application/n-triples"
+NO_DEFAULT = (
+    " (sending the default graph, which a store may not have: Virtuoso's /sparql-graph-crud "
+    "as set up by its package has none; give --graph IRI)"
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -154,8 +158,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             status = store.send(part.body, SENT_AS, part.graph, replace=not args.append)
         except RemoteError as error:
+            if part.graph is None and error.kind == "http":
+                error = RemoteError(args.endpoint, error.kind, error.detail + NO_DEFAULT, error.status)
             if not done:
-                raise
+                raise error from None
             sent = ", ".join(f"{p.label} ({p.triples} triples)" for p in done)
             raise HngraphError(
                 f"{error} (sending {part.label}); the store now holds part of {data.name}: "
