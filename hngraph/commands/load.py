@@ -159,7 +159,9 @@ def run(args: argparse.Namespace) -> int:
             status = store.send(part.body, SENT_AS, part.graph, replace=not args.append)
         except RemoteError as error:
             if part.graph is None and error.kind == "http":
-                error = RemoteError(args.endpoint, error.kind, error.detail + NO_DEFAULT, error.status)
+                error = RemoteError(
+                    args.endpoint, error.kind, error.detail + NO_DEFAULT, error.status
+                )
             if not done:
                 raise error from None
             sent = ", ".join(f"{p.label} ({p.triples} triples)" for p in done)
