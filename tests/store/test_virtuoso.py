@@ -126,3 +126,15 @@ def test_catalogue_query_with_optional_parameters_equals_the_oracle(
 
 def test_the_whole_catalogue_is_compared() -> None:
     assert len(NAMES) == 34 and OPTIONAL
+
+
+def test_revoking_update_makes_the_store_read_only(
+    loaded: Store, virtuoso: Virtuoso, release: dict[str, Path], capsys: pytest.CaptureFixture
+) -> None:
+    """The docs' advice for a public server: load, then take the write right back. (Last in
+    this module: the server stays read-only.)"""
+    before = store_counts(loaded)
+    virtuoso.sql('REVOKE SPARQL_UPDATE FROM "SPARQL";')
+    assert main(["load", "--endpoint", virtuoso.store_url, "--data", str(release["trig"])]) == 2
+    assert "HTTP 403 Forbidden" in capsys.readouterr().err
+    assert store_counts(loaded) == before
