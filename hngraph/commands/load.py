@@ -80,7 +80,7 @@ class Part:
 
     @property
     def label(self) -> str:
-        return "the default graph" if self.graph is None else f"graph <{self.graph}>"
+        return _label(self.graph)
 
 
 def file_format(path: Path) -> RdfFormat:
@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
             raise HngraphError(
                 f"{error} (sending {part.label}); the store now holds part of {data.name}: "
                 f"{verb} {sent}; the other {len(parts) - len(done)} of {len(parts)} graphs were "
-                "not sent: run the command again"
+                "not loaded: run the command again"
             ) from None
         done.append(part)
         print(

@@ -125,7 +125,7 @@ def test_a_later_failure_says_what_was_loaded(
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "HTTP 500" in err and "store says no" in err and f"(sending graph <{B}>)" in err
     assert f"replaced the default graph (1 triples), graph <{A}> (3 triples)" in err
-    assert "the other 1 of 3 graphs were not sent: run the command again" in err
+    assert "the other 1 of 3 graphs were not loaded: run the command again" in err
     assert len(out.splitlines()) == 2  # the two graphs that did land
 
 
