@@ -163,8 +163,16 @@ def _no_triples(path: Path, fmt: RdfFormat) -> bool:
 
 def read_triples(path: Path | str) -> Iterator[ox.Triple]:
     """Every triple of an RDF file (graph names are dropped), without touching the network."""
+    return (ox.Triple(q.subject, q.predicate, q.object) for q in read_quads(path))
+
+
+def read_quads(path: Path | str, *, accept: tuple[str, ...] | None = None) -> list[ox.Quad]:
+    """Every statement of an RDF file with its graph (``ox.DefaultGraph`` for the triples of
+    Turtle, N-Triples, RDF/XML, JSON-LD and for a dataset's default graph), without touching
+    the network; relative IRIs resolve against the file's ``file:`` IRI. ``accept`` as in
+    ``load_store``."""
     path = Path(path)
-    fmt = _existing(path)
+    fmt = _existing(path, accept=accept)
     try:
         quads = list(
             ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())
@@ -175,7 +183,7 @@ def read_triples(path: Path | str) -> Iterator[ox.Triple]:
         raise RdfFileError(f"{path}: not valid RDF: {error}") from None
     if not quads:
         raise _empty(path)
-    return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    return quads
 
 
 @contextmanager

@@ -446,8 +446,25 @@ def store_graph(
 
     ``graph`` None targets the default graph (``?default``), else ``?graph=IRI``.
     """
-    transport = Transport(url, policy)
-    query = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
-    target = url + ("&" if "?" in url else "?") + query
-    method = "PUT" if replace else "POST"
-    return transport.call(method, target, data, {"Content-Type": media_type})[0]
+    return GraphStore(url, policy).send(data, media_type, graph, replace=replace)
+
+
+class GraphStore:
+    """One SPARQL 1.1 Graph Store endpoint; its graphs are sent over one connection pool."""
+
+    def __init__(self, url: str, policy: Policy | None = None) -> None:
+        self.transport = Transport(url, policy)
+        self.url = url
+
+    def target(self, graph: str | None) -> str:
+        """The URL of ``graph`` (None: the default graph) in this store (GSP indirect form)."""
+        query = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
+        return self.url + ("&" if "?" in self.url else "?") + query
+
+    def send(
+        self, data: bytes, media_type: str, graph: str | None = None, *, replace: bool = True
+    ) -> int:
+        """PUT (replace) or POST (add) ``data`` to one graph; the status, or raise."""
+        method = "PUT" if replace else "POST"
+        headers = {"Content-Type": media_type}
+        return self.transport.call(method, self.target(graph), data, headers)[0]
