@@ -28,6 +28,37 @@ from hngraph.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Test files with the longest runs (``--durations`` on the 2-core machine), collected first: with
+#: pytest-xdist (``-n auto --dist loadfile`` in pyproject.toml) a file runs on one worker, and a
+#: long file left for last would keep one core busy while the other idles.
+LONGEST_FIRST = (
+    "validation/test_portability.py",
+    "publish/test_site.py",
+    "server/test_browser.py",
+    "server/test_yasgui.py",
+    "sparql/test_grlc.py",
+    "test_package.py",
+    "store/test_virtuoso.py",
+    "validation/test_w3c.py",
+    "validation/fast/test_engine.py",
+    "test_hardening.py",
+    "server/test_load.py",
+    "server/test_app.py",
+    "test_bench.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the files of ``LONGEST_FIRST`` first, in that order; the rest keep their order."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+
+    def key(item: pytest.Item) -> int:
+        name = item.path.relative_to(ROOT / "tests").as_posix()
+        return rank.get(name, len(rank))
+
+    items.sort(key=key)
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     """The checkout this test run belongs to."""
