@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -162,6 +163,19 @@ def bilingual_name(site: SiteGraph, node: ox.NamedNode, separator: str = "\n") -
     return short + separator + english if english and english != short else short
 
 
+#: Width (characters) of an English name's lines in the network chart, whose labels radiate.
+NETWORK_LINE_WIDTH = 36
+
+
+def network_label(site: SiteGraph, node: ox.NamedNode) -> str:
+    """A department on the network's circle: short Chinese name, English name in short lines."""
+    english = site.label(node, "en")
+    short = facts.short_name(site, node)
+    if not english or english == short:
+        return short
+    return short + "\n" + textwrap.fill(english, NETWORK_LINE_WIDTH, break_on_hyphens=False)
+
+
 def render_charts(site: SiteGraph) -> dict[str, bytes]:
     """Chart name → SVG bytes for every chart in ``CHARTS``."""
     with _style():
@@ -210,7 +224,7 @@ def network_chart(site: SiteGraph) -> bytes:
 
     rows = facts.workload(site)
     pairs = facts.co_responsibility(site)
-    figure = Figure(figsize=(8, 8))
+    figure = Figure(figsize=(11, 11))
     axes = figure.add_subplot()
     axes.set_aspect("equal")
     axes.axis("off")
@@ -249,15 +263,16 @@ def network_chart(site: SiteGraph) -> bytes:
         axes.text(
             1.12 * x,
             1.12 * y,
-            facts.short_name(site, row.organisation),
+            network_label(site, row.organisation),
             rotation=angle + 180 if flip else angle,
             rotation_mode="anchor",
             ha="right" if flip else "left",
             va="center",
-            fontsize=8,
+            fontsize=7,
+            linespacing=1.1,
         )
-    axes.set_xlim(-1.7, 1.7)
-    axes.set_ylim(-1.7, 1.7)
+    axes.set_xlim(-2.3, 2.3)
+    axes.set_ylim(-2.3, 2.3)
     axes.set_title(
         "共同责任网络（线宽 = 共同负责的任务数）\n"
         "Co-responsibility network (line width = shared tasks)"

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from hngraph.publish import facts
-from hngraph.publish.charts import PRESENTATION, presentation_attributes, render_charts
+from hngraph.publish.charts import (
+    NETWORK_LINE_WIDTH,
+    PRESENTATION,
+    network_label,
+    presentation_attributes,
+    render_charts,
+)
 from hngraph.publish.graph import SiteGraph, load_site_graph
 from hngraph.rdf.read import read_triples
 
@@ -83,6 +89,20 @@ def test_department_labels_are_bilingual(mini_charts: dict[str, bytes]) -> None:
             english = site.label(organisation, "en")
             assert english and english.replace("&", "&amp;") in text, (chart, english)
             assert facts.short_name(site, organisation) in text
+    network = mini_charts["network"].decode()
+    for organisation in organisations:
+        label = network_label(site, organisation)
+        assert "\n" in label, label  # the English name follows the Chinese one
+        for line in label.splitlines():
+            assert line.replace("&", "&amp;") in network, line
+
+
+def test_network_labels_wrap_long_english_names() -> None:
+    site = SiteGraph(read_triples(DATASET))
+    longest = max(facts.workload(site), key=lambda w: len(site.label(w.organisation, "en") or ""))
+    lines = network_label(site, longest.organisation).splitlines()
+    assert len(lines) >= 3 and all(len(line) <= NETWORK_LINE_WIDTH for line in lines[1:])
+    assert " ".join(lines[1:]) == site.label(longest.organisation, "en")
 
 
 def test_chart_axes_say_both_languages(mini_charts: dict[str, bytes]) -> None:
