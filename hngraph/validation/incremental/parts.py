@@ -1,0 +1,254 @@
+"""Split a dataset into its parts: the shared part and one part per task list.
+
+A triple belongs to the part of its subject: a subject under ``https://w3id.org/hngraph/id/list/
+{slug}`` to list ``slug``, any other subject (ontology, registry, schemes, the dataset's own
+description) to the shared part (``None``). Each part has a content digest and, once parsed, its
+canonical N-Triples and a ``Summary`` of what kinds of objects its predicates point to (what
+``hngraph.validation.incremental.locality`` needs to prove that lists are validated apart).
+
+Two ways to split, giving the same parts:
+
+* ``split_turtle``: the file ``hngraph build`` writes (one Turtle file, shared subjects first,
+  then each list's subjects together, each list opening with the list node's own subject block).
+  Bytes are cut before each list node's subject line, without parsing; a part's digest is that of
+  its bytes, so an unchanged list costs a hash. The cuts are proved right by parsing (see
+  ``Section``): the shared block is parsed on every run; a list's bytes are parsed when its
+  digest is new (the parse, its success and its owners are what the cache entry records).
+* ``split_parsed``: any other input (several files, N-Triples, RDF/XML): every file parsed,
+  triples grouped by the owner of their subject; a part's digest is that of its canonical
+  (sorted) N-Triples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from hngraph.rdf.formats import format_of
+from hngraph.rdf.read import RDFLIB_FORMATS
+from hngraph.vocab import ID
+
+LIST_PREFIX = ID + "list/"
+_CUT = re.compile(rb"\n\.\n\n<" + re.escape(LIST_PREFIX.encode()) + rb"([^/>\s]*)>\n")
+
+#: Object kinds in a ``Summary``: a literal, a shared IRI, an IRI of the same list (list parts),
+#: an IRI of some list (the shared part); and what breaks the partition: another list's IRI in a
+#: list part, a blank node anywhere.
+LITERAL, SHARED, OWN, LIST, OTHER, BLANK = "v", "s", "o", "l", "x", "b"
+
+
+class NotSplit(Exception):
+    """The input cannot be split this way (the caller tries another way or validates it whole)."""
+
+
+def owner(iri: str) -> str | None:
+    """The list an IRI belongs to (its slug), or None for the shared part."""
+    if iri.startswith(LIST_PREFIX):
+        return iri[len(LIST_PREFIX) :].partition("/")[0]
+    return None
+
+
+@dataclass
+class Summary:
+    """Per predicate, the kinds of objects a part's triples have; the partition's violations."""
+
+    objects: dict[str, set[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """A JSON form (sorted, so that equal summaries give equal bytes)."""
+        return {
+            "objects": {p: "".join(sorted(k)) for p, k in sorted(self.objects.items())},
+            "problems": sorted(self.problems),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Summary:
+        """The summary of ``to_json`` (raises on a malformed one)."""
+        objects = {str(p): set(str(k)) for p, k in dict(data["objects"]).items()}
+        return cls(objects=objects, problems=[str(p) for p in data["problems"]])
+
+
+@dataclass
+class Parsed:
+    """A part's triples as canonical N-Triples (sorted lines) and its summary."""
+
+    ntriples: bytes
+    summary: Summary
+    triples: int
+
+
+@dataclass
+class Part:
+    """One part: ``slug`` (None: shared), a content digest, and how to parse it."""
+
+    slug: str | None
+    digest: str
+    parse: Callable[[], Parsed]
+
+
+@dataclass
+class Split:
+    """A dataset cut into parts: the shared part first, then the lists in file order."""
+
+    how: str  # "turtle" or "parsed"
+    shared: Part
+    lists: list[Part]
+
+
+def summarize(triples: Iterable[ox.Triple | ox.Quad], slug: str | None) -> Parsed:
+    """Canonical N-Triples and summary of the triples of part ``slug`` (all owned by it)."""
+    lines: set[str] = set()
+    objects: dict[str, set[str]] = {}
+    problems: set[str] = set()
+    for triple in triples:
+        subject, predicate, obj = triple.subject, triple.predicate, triple.object
+        if isinstance(subject, ox.BlankNode):
+            problems.add(f"blank node subject {subject}")
+        elif owner(subject.value) != slug:  # type: ignore[union-attr]
+            raise NotSplit(f"{subject} is not in part {slug!r}")
+        kind = _kind(obj, slug)
+        if kind in (OTHER, BLANK):
+            problems.add(f"{subject} {predicate} {obj}")
+        objects.setdefault(predicate.value, set()).add(kind)
+        lines.add(f"{subject} {predicate} {obj} .\n")
+    text = "".join(sorted(lines)).encode("utf-8")
+    return Parsed(text, Summary(objects, sorted(problems)), len(lines))
+
+
+def _kind(term: object, slug: str | None) -> str:
+    if isinstance(term, ox.Literal):
+        return LITERAL
+    if isinstance(term, ox.NamedNode):
+        found = owner(term.value)
+        if found is None:
+            return SHARED
+        if slug is None:
+            return LIST
+        return OWN if found == slug else OTHER
+    return BLANK  # a blank node (or an RDF-star triple term)
+
+
+def digest(*chunks: bytes | memoryview) -> str:
+    """SHA-256 of the chunks, each length-prefixed (so that no two sequences collide)."""
+    hasher = hashlib.sha256()
+    for chunk in chunks:
+        hasher.update(len(chunk).to_bytes(8, "big"))
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# The build's Turtle file, cut by bytes
+# ---------------------------------------------------------------------------------------------
+
+
+def split_turtle(path: Path, data: bytes) -> Split:
+    """Cut the bytes of one Turtle file before each list node's subject block.
+
+    Why the cuts are right whenever every piece parses on its own (the shared block, then each
+    list's block after the shared block's prefixes and base): the shared block starts the file.
+    If a piece starts where the whole file's parser is between statements, the piece's own parse
+    reads the same tokens as the whole file's parse until the piece ends; it succeeds only if
+    the piece ends between statements too (not inside a statement, a string or a bracket), and a
+    piece that declares no prefix or base leaves the next piece the same prefixes. By induction
+    every cut is between statements, and the parts' triples are exactly the file's triples.
+    Blank node labels would be scoped per piece, so a piece with a blank node is a violation of
+    the partition (``Summary.problems``), never silently split.
+    """
+    cuts = [(m.start() + 4, m.group(1).decode("utf-8", "replace")) for m in _CUT.finditer(data)]
+    if not cuts:
+        raise NotSplit("no list node found by bytes")
+    slugs = [slug for _, slug in cuts]
+    if len(set(slugs)) != len(slugs):
+        raise NotSplit("a list's subjects are not together")
+    base = path.resolve().as_uri()
+    view = memoryview(data)
+    head = bytes(view[: cuts[0][0]])
+    try:
+        parser = ox.parse(head, format=ox.RdfFormat.TURTLE, base_iri=base)
+        head_quads = list(parser)
+    except (SyntaxError, ValueError, MemoryError) as error:
+        raise NotSplit(f"the shared block does not parse on its own: {error}") from None
+    prefixes, base_iri = dict(parser.prefixes), parser.base_iri or base
+    header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(prefixes.items()))
+    header_bytes = (f"BASE <{base_iri}>\n" + header).encode("utf-8")
+    shared_parsed = summarize(head_quads, None)
+    shared = Part(None, digest(b"turtle-shared", base.encode(), head), lambda: shared_parsed)
+    ends = [start for start, _ in cuts[1:]] + [len(data)]
+    parts = []
+    for (start, slug), end in zip(cuts, ends, strict=True):
+        section = view[start:end]
+        parts.append(
+            Part(
+                slug,
+                digest(b"turtle-list", slug.encode(), section),
+                _section_parser(header_bytes, section, slug, prefixes, base_iri),
+            )
+        )
+    return Split("turtle", shared, parts)
+
+
+def _section_parser(
+    header: bytes, section: memoryview, slug: str, prefixes: dict, base_iri: str
+) -> Callable[[], Parsed]:
+    def parse() -> Parsed:
+        try:
+            parser = ox.parse(header + bytes(section), format=ox.RdfFormat.TURTLE)
+            quads = list(parser)
+        except (SyntaxError, ValueError, MemoryError) as error:
+            raise NotSplit(f"list {slug}'s block does not parse on its own: {error}") from None
+        if dict(parser.prefixes) != prefixes or parser.base_iri != base_iri:
+            raise NotSplit(f"list {slug}'s block declares a prefix or base")
+        return summarize(quads, slug)
+
+    return parse
+
+
+# ---------------------------------------------------------------------------------------------
+# Any input, parsed
+# ---------------------------------------------------------------------------------------------
+
+
+def split_parsed(paths: Sequence[Path]) -> Split:
+    """Parse every file and group the triples by the owner of their subject."""
+    groups: dict[str | None, list[ox.Quad]] = {None: []}
+    for path in paths:
+        fmt = format_of(path, accept=RDFLIB_FORMATS)
+        if fmt.datasets:
+            raise NotSplit(f"{path}: named graphs are validated whole")
+        try:
+            quads = ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())
+            for quad in quads:
+                subject = quad.subject
+                key = owner(subject.value) if isinstance(subject, ox.NamedNode) else None
+                groups.setdefault(key, []).append(quad)
+        except (SyntaxError, ValueError, OSError, MemoryError) as error:
+            raise NotSplit(f"{path}: {error}") from None
+    parsed = {key: summarize(quads, key) for key, quads in groups.items()}
+    parts = {
+        key: Part(key, digest(b"ntriples", value.ntriples), _constant(value))
+        for key, value in parsed.items()
+    }
+    lists = [parts[key] for key in sorted(k for k in parts if k is not None)]
+    return Split("parsed", parts[None], lists)
+
+
+def _constant(value: Parsed) -> Callable[[], Parsed]:
+    return lambda: value
+
+
+def split_files(paths: Sequence[Path], data: bytes | None = None) -> Split:
+    """The build's Turtle file cut by bytes where it can be, else every file parsed."""
+    if len(paths) == 1 and paths[0].suffix.lower() == ".ttl":
+        try:
+            content = data if data is not None else paths[0].read_bytes()
+            return split_turtle(paths[0], content)
+        except (NotSplit, OSError):
+            pass
+    return split_parsed(paths)
