@@ -74,12 +74,10 @@ def _tree(graph: Graph, node: Node) -> list[tuple[Node, Node, Node]]:
     return found
 
 
-def encode(results: list[ValidationResult], graph: Graph) -> dict:
-    """One part's results as a JSON document."""
-    return {
-        "results": [_result(result) for result in results],
-        "graph": graph.serialize(format="nt", encoding="utf-8").decode("utf-8") if results else "",
-    }
+def encode(results: list[ValidationResult], graph: Graph | None) -> dict:
+    """One part's results as a JSON document (``graph``: its results graph, if any)."""
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8") if graph else ""
+    return {"results": [_result(result) for result in results], "graph": text if results else ""}
 
 
 def decode(document: dict) -> ValidationReport | None:

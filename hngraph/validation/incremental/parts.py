@@ -76,9 +76,14 @@ class Summary:
 
 @dataclass
 class Parsed:
-    """A part's triples as canonical N-Triples (sorted lines) and its summary."""
+    """A part's triples as a document pyoxigraph reads (``text`` in ``format``), and its summary.
 
-    ntriples: bytes
+    ``format`` is ``"nt"`` (canonical N-Triples: sorted lines) or ``"ttl"`` (the part's Turtle
+    block after the prefixes it needs); ``triples`` counts them.
+    """
+
+    text: bytes
+    format: str
     summary: Summary
     triples: int
 
@@ -101,24 +106,44 @@ class Split:
     lists: list[Part]
 
 
-def summarize(triples: Iterable[ox.Triple | ox.Quad], slug: str | None) -> Parsed:
-    """Canonical N-Triples and summary of the triples of part ``slug`` (all owned by it)."""
-    lines: set[str] = set()
-    objects: dict[str, set[str]] = {}
+def summarize(quads: Iterable[ox.Quad], slug: str | None, turtle: bytes | None = None) -> Parsed:
+    """The summary of part ``slug``'s triples (all must be owned by it) and its document.
+
+    With ``turtle`` (the part's own Turtle), that is the document; else canonical N-Triples.
+    """
+    objects: dict[ox.NamedNode, set[str]] = {}
     problems: set[str] = set()
-    for triple in triples:
-        subject, predicate, obj = triple.subject, triple.predicate, triple.object
-        if isinstance(subject, ox.BlankNode):
-            problems.add(f"blank node subject {subject}")
-        elif owner(subject.value) != slug:  # type: ignore[union-attr]
-            raise NotSplit(f"{subject} is not in part {slug!r}")
-        kind = _kind(obj, slug)
+    checked: set[object] = set()
+    kinds: dict[object, str] = {}
+    lines: list[str] | None = [] if turtle is None else None
+    count = 0
+    for quad in quads:
+        count += 1
+        subject, obj = quad.subject, quad.object
+        if subject not in checked:
+            checked.add(subject)
+            if not isinstance(subject, ox.NamedNode):
+                problems.add(f"blank node subject {subject}")
+            elif owner(subject.value) != slug:
+                raise NotSplit(f"{subject} is not in part {slug!r}")
+        kind = LITERAL if isinstance(obj, ox.Literal) else kinds.get(obj)
+        if kind is None:
+            kind = kinds[obj] = _kind(obj, slug)
         if kind in (OTHER, BLANK):
-            problems.add(f"{subject} {predicate} {obj}")
-        objects.setdefault(predicate.value, set()).add(kind)
-        lines.add(f"{subject} {predicate} {obj} .\n")
-    text = "".join(sorted(lines)).encode("utf-8")
-    return Parsed(text, Summary(objects, sorted(problems)), len(lines))
+            problems.add(f"{subject} {quad.predicate} {obj}")
+        found = objects.get(quad.predicate)
+        if found is None:
+            objects[quad.predicate] = {kind}
+        else:
+            found.add(kind)
+        if lines is not None:
+            lines.append(f"{quad.triple} .\n")
+    summary = Summary({p.value: k for p, k in objects.items()}, sorted(problems))
+    if lines is None:
+        assert turtle is not None
+        return Parsed(turtle, "ttl", summary, count)
+    unique = sorted(set(lines))
+    return Parsed("".join(unique).encode("utf-8"), "nt", summary, len(unique))
 
 
 def _kind(term: object, slug: str | None) -> str:
@@ -148,7 +173,7 @@ def digest(*chunks: bytes | memoryview) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def split_turtle(path: Path, data: bytes) -> Split:
+def split_turtle(data: bytes) -> Split:
     """Cut the bytes of one Turtle file before each list node's subject block.
 
     Why the cuts are right whenever every piece parses on its own (the shared block, then each
@@ -158,6 +183,8 @@ def split_turtle(path: Path, data: bytes) -> Split:
     the piece ends between statements too (not inside a statement, a string or a bracket), and a
     piece that declares no prefix or base leaves the next piece the same prefixes. By induction
     every cut is between statements, and the parts' triples are exactly the file's triples.
+    Pieces are parsed without a base IRI, where a relative IRI is an error: the parts' triples do
+    not depend on where the file lies (the whole file's route resolves against its path).
     Blank node labels would be scoped per piece, so a piece with a blank node is a violation of
     the partition (``Summary.problems``), never silently split.
     """
@@ -167,19 +194,20 @@ def split_turtle(path: Path, data: bytes) -> Split:
     slugs = [slug for _, slug in cuts]
     if len(set(slugs)) != len(slugs):
         raise NotSplit("a list's subjects are not together")
-    base = path.resolve().as_uri()
     view = memoryview(data)
     head = bytes(view[: cuts[0][0]])
-    try:
-        parser = ox.parse(head, format=ox.RdfFormat.TURTLE, base_iri=base)
+    try:  # without a base IRI: a relative IRI is an error, so the parts do not depend on where
+        parser = ox.parse(head, format=ox.RdfFormat.TURTLE, base_iri=None)  # the file lies
         head_quads = list(parser)
     except (SyntaxError, ValueError, MemoryError) as error:
         raise NotSplit(f"the shared block does not parse on its own: {error}") from None
-    prefixes, base_iri = dict(parser.prefixes), parser.base_iri or base
+    prefixes, base_iri = dict(parser.prefixes), parser.base_iri
     header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(prefixes.items()))
-    header_bytes = (f"BASE <{base_iri}>\n" + header).encode("utf-8")
-    shared_parsed = summarize(head_quads, None)
-    shared = Part(None, digest(b"turtle-shared", base.encode(), head), lambda: shared_parsed)
+    if base_iri is not None:
+        header = f"BASE <{base_iri}>\n" + header
+    header_bytes = header.encode("utf-8")
+    shared_parsed = summarize(head_quads, None, head)
+    shared = Part(None, digest(b"turtle-shared", head), lambda: shared_parsed)
     ends = [start for start, _ in cuts[1:]] + [len(data)]
     parts = []
     for (start, slug), end in zip(cuts, ends, strict=True):
@@ -195,17 +223,17 @@ def split_turtle(path: Path, data: bytes) -> Split:
 
 
 def _section_parser(
-    header: bytes, section: memoryview, slug: str, prefixes: dict, base_iri: str
+    header: bytes, section: memoryview, slug: str, prefixes: dict, base_iri: str | None
 ) -> Callable[[], Parsed]:
     def parse() -> Parsed:
         try:
-            parser = ox.parse(header + bytes(section), format=ox.RdfFormat.TURTLE)
-            quads = list(parser)
+            parser = ox.parse(header + bytes(section), format=ox.RdfFormat.TURTLE, base_iri=None)
+            quads = list(parser)  # the prefixes are known once every quad is read
         except (SyntaxError, ValueError, MemoryError) as error:
             raise NotSplit(f"list {slug}'s block does not parse on its own: {error}") from None
         if dict(parser.prefixes) != prefixes or parser.base_iri != base_iri:
             raise NotSplit(f"list {slug}'s block declares a prefix or base")
-        return summarize(quads, slug)
+        return summarize(quads, slug, header + bytes(section))
 
     return parse
 
@@ -220,8 +248,9 @@ def split_parsed(paths: Sequence[Path]) -> Split:
     groups: dict[str | None, list[ox.Quad]] = {None: []}
     for path in paths:
         fmt = format_of(path, accept=RDFLIB_FORMATS)
-        if fmt.datasets:
-            raise NotSplit(f"{path}: named graphs are validated whole")
+        if fmt.key not in ("ttl", "nt"):  # RDF/XML is read with its guards, named graphs whole
+            raise NotSplit(f"{path}: only Turtle and N-Triples files are split")
+        before = sum(len(quads) for quads in groups.values())
         try:
             quads = ox.parse(path=str(path), format=fmt.oxigraph, base_iri=path.resolve().as_uri())
             for quad in quads:
@@ -230,9 +259,11 @@ def split_parsed(paths: Sequence[Path]) -> Split:
                 groups.setdefault(key, []).append(quad)
         except (SyntaxError, ValueError, OSError, MemoryError) as error:
             raise NotSplit(f"{path}: {error}") from None
+        if sum(len(quads) for quads in groups.values()) == before:
+            raise NotSplit(f"{path}: no triples")  # the whole route names the error
     parsed = {key: summarize(quads, key) for key, quads in groups.items()}
     parts = {
-        key: Part(key, digest(b"ntriples", value.ntriples), _constant(value))
+        key: Part(key, digest(b"ntriples", value.text), _constant(value))
         for key, value in parsed.items()
     }
     lists = [parts[key] for key in sorted(k for k in parts if k is not None)]
@@ -248,7 +279,7 @@ def split_files(paths: Sequence[Path], data: bytes | None = None) -> Split:
     if len(paths) == 1 and paths[0].suffix.lower() == ".ttl":
         try:
             content = data if data is not None else paths[0].read_bytes()
-            return split_turtle(paths[0], content)
+            return split_turtle(content)
         except (NotSplit, OSError):
             pass
     return split_parsed(paths)
