@@ -68,19 +68,22 @@ def validate_incremental(
     files = [Path(f) for f in files]
     shapes_paths = list(shapes_files) if shapes_files is not None else project_shapes_files()
     environment = _environment(shapes_paths)
-    report: ValidationReport | None = None
     try:
-        split = split_files(files)
-        stats["split"] = split.how
-        stats["split_s"] = time.perf_counter() - started
-        try:
-            report = _validate(split, files, environment, shapes_paths, cache, jobs, stats)
-        except NotSplit:
-            if split.how != "turtle":
-                raise
-            split = split_parsed(files)  # a block of the file did not parse on its own
-            stats["split"] = split.how
-            report = _validate(split, files, environment, shapes_paths, cache, jobs, stats)
+        report = None
+        for attempt in ("fast", "exhaustive", "parsed"):  # cuts guessed, then all tried, then parse
+            clock = time.perf_counter()
+            if attempt == "parsed":
+                split = split_parsed(files)
+            else:
+                split = split_files(files, exhaustive=attempt == "exhaustive")
+            stats["split"], stats["split_s"] = split.how, time.perf_counter() - clock
+            try:
+                report = _validate(split, files, environment, shapes_paths, cache, jobs, stats)
+                break
+            except NotSplit:  # a block of the file does not parse on its own
+                if split.how == "parsed":
+                    raise
+        assert report is not None
     except NotSplit as why:
         stats["fallback"] = f"validated whole: {why}"
         report = validate_fast(files, _shapes(shapes_paths), jobs=jobs)
@@ -105,13 +108,18 @@ def _validate(
         digest(environment.encode(), split.shared.digest.encode(), _name(p), p.digest.encode())
         for p in parts
     ]
+    pack_key = digest(b"pack", environment.encode(), split.shared.digest.encode())
+    pack = _load_pack(cache, pack_key)
     documents: list[dict | None] = []
     found: dict[int, ValidationReport | None] = {}
+    summaries: dict[int, Summary] = {}
     for index, (part, key) in enumerate(zip(parts, keys, strict=True)):
-        document = cache.get(key) if cache is not None else None
+        packed = pack.get(key)
+        document = packed[0] if packed else cache.get(key) if cache is not None else None
         if document is not None:
             try:
-                found[index] = _decode(document, part)
+                summary, found[index] = _decode(document, part, packed[1] if packed else None)
+                summaries[index] = summary
             except (KeyError, TypeError, ValueError, AttributeError):
                 if cache is not None:
                     cache.rejected += 1
@@ -120,16 +128,13 @@ def _validate(
     stats["lookup_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
     parsed: dict[int, Parsed] = {}
-    summaries: list[Summary] = []
     for index, (part, document) in enumerate(zip(parts, documents, strict=True)):
         if document is None:
             parsed[index] = part.parse()
-            summaries.append(parsed[index].summary)
-        else:
-            summaries.append(Summary.from_json(document["summary"]))
+            summaries[index] = parsed[index].summary
     stats["parse_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    verdict = _verdict(summaries, environment, shapes_paths, cache)
+    verdict = _verdict([summaries[i] for i in range(len(parts))], environment, shapes_paths, cache)
     stats["prove_s"] = time.perf_counter() - clock
     stats["parts"] = len(parts)
     stats["lists"] = len(split.lists)
@@ -155,6 +160,8 @@ def _validate(
             found[index] = codec.decode(document)
             if cache is not None:
                 cache.put(keys[index], document)
+    if cache is not None and (missed or len(pack) != len(parts)):
+        _save_pack(cache, pack_key, keys, documents, summaries)
     stats["validate_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
     merged = [r for r in (found[i] for i in sorted(found)) if r is not None]
@@ -236,7 +243,8 @@ def _verdict(
         return locality.Verdict(False, [f"the data crosses parts: {p}" for p in problems[:3]])
     shared: dict[str, set[str]] = {}
     lists: dict[str, set[str]] = {}
-    for index, summary in enumerate(summaries):
+    distinct = {id(summary): (index, summary) for index, summary in enumerate(summaries)}
+    for index, summary in distinct.values():  # each distinct summary once (they repeat)
         target = shared if index == 0 else lists
         for predicate, kinds in summary.objects.items():
             target.setdefault(predicate, set()).update(kinds)
@@ -258,12 +266,58 @@ def _verdict(
     return verdict
 
 
-def _decode(document: dict, part: Part) -> ValidationReport | None:
-    """A cached document's report; raises if it is not one this module wrote for this part."""
+def _decode(
+    document: dict, part: Part, summary: Summary | None = None
+) -> tuple[Summary, ValidationReport | None]:
+    """A cached document's summary and report; raises if this module did not write it so."""
     if document.get("slug") != part.slug:
         raise ValueError("the entry is another part's")
-    Summary.from_json(document["summary"])
-    return codec.decode(document)
+    if summary is None:
+        summary = Summary.from_json(document["summary"])
+    return summary, codec.decode(document)
+
+
+def _load_pack(cache: Cache | None, key: str) -> dict[str, tuple[dict, Summary]]:
+    """The last run's documents of every part, in one entry (summaries stored once each).
+
+    A damaged or unexpected pack is no pack: each part's own entry is read instead.
+    """
+    document = cache.get(key) if cache is not None else None
+    if document is None:
+        return {}
+    try:
+        summaries = {sid: Summary.from_json(value) for sid, value in document["summaries"].items()}
+        found = {}
+        for part_key, entry in document["entries"].items():
+            found[str(part_key)] = (dict(entry), summaries[entry["summary"]])
+        return found
+    except (KeyError, TypeError, ValueError, AttributeError):
+        if cache is not None:
+            cache.rejected += 1
+        return {}
+
+
+def _save_pack(
+    cache: Cache,
+    key: str,
+    keys: list[str],
+    documents: list[dict | None],
+    summaries: dict[int, Summary],
+) -> None:
+    table: dict[str, dict] = {}
+    ids: dict[int, str] = {}
+    entries = {}
+    for index, (part_key, document) in enumerate(zip(keys, documents, strict=True)):
+        if document is None:
+            continue
+        summary = summaries[index]
+        if id(summary) not in ids:
+            value = summary.to_json()
+            sid = digest(json.dumps(value, sort_keys=True).encode())
+            ids[id(summary)], table[sid] = sid, value
+        entry = {k: v for k, v in document.items() if k != "summary"}
+        entries[part_key] = {**entry, "summary": ids[id(summary)]}
+    cache.put(key, {"summaries": table, "entries": entries})
 
 
 def _name(part: Part) -> bytes:
@@ -288,15 +342,14 @@ def _shapes(paths: Sequence[Path]) -> Graph:
 
 def _environment(shapes_paths: Sequence[Path]) -> str:
     """What every cached result depends on besides the data: versions and the shapes' bytes."""
-    from importlib.metadata import PackageNotFoundError, version
+    import pyoxigraph
+    import pyshacl
+    import rdflib
 
     import hngraph
 
     versions = [FORMAT, f"hngraph {hngraph.__version__}"]
-    for package in ("pyshacl", "rdflib", "pyoxigraph"):
-        try:
-            versions.append(f"{package} {version(package)}")
-        except PackageNotFoundError:
-            versions.append(f"{package} ?")
+    for module in (pyshacl, rdflib, pyoxigraph):
+        versions.append(f"{module.__name__} {getattr(module, '__version__', '?')}")
     shapes = [digest(p.name.encode(), p.read_bytes()) for p in shapes_paths]
     return digest(*(text.encode() for text in versions + shapes))

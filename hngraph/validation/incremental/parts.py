@@ -22,8 +22,10 @@ Two ways to split, giving the same parts:
 from __future__ import annotations
 
 import hashlib
+import mmap
 import re
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +36,6 @@ from hngraph.rdf.read import RDFLIB_FORMATS
 from hngraph.vocab import ID
 
 LIST_PREFIX = ID + "list/"
-_CUT = re.compile(rb"\n\.\n\n<" + re.escape(LIST_PREFIX.encode()) + rb"([^/>\s]*)>\n")
 
 #: Object kinds in a ``Summary``: a literal, a shared IRI, an IRI of the same list (list parts),
 #: an IRI of some list (the shared part); and what breaks the partition: another list's IRI in a
@@ -173,7 +174,7 @@ def digest(*chunks: bytes | memoryview) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def split_turtle(data: bytes) -> Split:
+def split_turtle(data: bytes | mmap.mmap, exhaustive: bool = False) -> Split:
     """Cut the bytes of one Turtle file before each list node's subject block.
 
     Why the cuts are right whenever every piece parses on its own (the shared block, then each
@@ -187,55 +188,114 @@ def split_turtle(data: bytes) -> Split:
     not depend on where the file lies (the whole file's route resolves against its path).
     Blank node labels would be scoped per piece, so a piece with a blank node is a violation of
     the partition (``Summary.problems``), never silently split.
+
+    Where the cuts go is only a guess, proved or refused by those parses: by default before each
+    ``<…/list/{slug}>`` line that the build writes with ``a hn:TaskList`` next (one fast byte
+    search); ``exhaustive`` tries every ``<…/list/{slug}>`` subject line instead (a regular
+    expression over the whole file).
     """
-    cuts = [(m.start() + 4, m.group(1).decode("utf-8", "replace")) for m in _CUT.finditer(data)]
+    cuts = _exhaustive_cuts(data) if exhaustive else _fast_cuts(data)
     if not cuts:
         raise NotSplit("no list node found by bytes")
     slugs = [slug for _, slug in cuts]
     if len(set(slugs)) != len(slugs):
         raise NotSplit("a list's subjects are not together")
     view = memoryview(data)
-    head = bytes(view[: cuts[0][0]])
-    try:  # without a base IRI: a relative IRI is an error, so the parts do not depend on where
-        parser = ox.parse(head, format=ox.RdfFormat.TURTLE, base_iri=None)  # the file lies
-        head_quads = list(parser)
-    except (SyntaxError, ValueError, MemoryError) as error:
-        raise NotSplit(f"the shared block does not parse on its own: {error}") from None
-    prefixes, base_iri = dict(parser.prefixes), parser.base_iri
-    header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(prefixes.items()))
-    if base_iri is not None:
-        header = f"BASE <{base_iri}>\n" + header
-    header_bytes = header.encode("utf-8")
-    shared_parsed = summarize(head_quads, None, head)
-    shared = Part(None, digest(b"turtle-shared", head), lambda: shared_parsed)
+    head = _Head(bytes(view[: cuts[0][0]]))
+    shared = Part(None, digest(b"turtle-shared", head.data), head.parsed)
     ends = [start for start, _ in cuts[1:]] + [len(data)]
-    parts = []
-    for (start, slug), end in zip(cuts, ends, strict=True):
-        section = view[start:end]
-        parts.append(
-            Part(
-                slug,
-                digest(b"turtle-list", slug.encode(), section),
-                _section_parser(header_bytes, section, slug, prefixes, base_iri),
-            )
-        )
+    sections = [view[start:end] for (start, _), end in zip(cuts, ends, strict=True)]
+    items = [(b"turtle-list", slug.encode(), sections[i]) for i, slug in enumerate(slugs)]
+    parts = [
+        Part(slug, found, _Section(head, section, slug))
+        for slug, found, section in zip(slugs, _digests(items), sections, strict=True)
+    ]
     return Split("turtle", shared, parts)
 
 
-def _section_parser(
-    header: bytes, section: memoryview, slug: str, prefixes: dict, base_iri: str | None
-) -> Callable[[], Parsed]:
-    def parse() -> Parsed:
+def _digests(items: Sequence[tuple[bytes | memoryview, ...]]) -> list[str]:
+    """``digest`` of each item, on two threads (hashlib lets go of the GIL on large buffers)."""
+    if len(items) < 16:
+        return [digest(*item) for item in items]
+    half = len(items) // 2
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(lambda: [digest(*item) for item in items[:half]])
+        rest = [digest(*item) for item in items[half:]]
+        return first.result() + rest
+
+
+_NODE_LINE = re.compile(rb"\n\.\n\n<" + re.escape(LIST_PREFIX.encode()) + rb"([^/>\s]*)>\n")
+_TYPED = b">\n    a hn:TaskList ;\n"
+
+
+def _fast_cuts(data: bytes | mmap.mmap) -> list[tuple[int, str]]:
+    """Where each list node's block starts, found by its ``a hn:TaskList`` line."""
+    cuts = []
+    position = data.find(_TYPED)
+    while position >= 0:
+        start = data.rfind(b"\n", 0, max(position - 1, 0))
+        found = _NODE_LINE.match(data, max(start - 3, 0), position + 2)
+        if found is not None:
+            cuts.append((found.start() + 4, found.group(1).decode("utf-8", "replace")))
+        position = data.find(_TYPED, position + 1)
+    return cuts
+
+
+def _exhaustive_cuts(data: bytes | mmap.mmap) -> list[tuple[int, str]]:
+    return [
+        (m.start() + 4, m.group(1).decode("utf-8", "replace")) for m in _NODE_LINE.finditer(data)
+    ]
+
+
+class _Head:
+    """The shared block: parsed on demand (for its triples, or for the lists' prefixes)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._quads: list[ox.Quad] | None = None
+        self.header = b""
+        self.prefixes: dict[str, str] = {}
+        self.base_iri: str | None = None
+        self._parsed: Parsed | None = None
+
+    def quads(self) -> list[ox.Quad]:
+        if self._quads is None:
+            try:  # without a base IRI a relative IRI is an error: the parts do not depend on
+                parser = ox.parse(self.data, format=ox.RdfFormat.TURTLE, base_iri=None)  # where
+                quads = list(parser)  # the file lies
+            except (SyntaxError, ValueError, MemoryError) as error:
+                raise NotSplit(f"the shared block does not parse on its own: {error}") from None
+            self.prefixes, self.base_iri = dict(parser.prefixes), parser.base_iri
+            header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(self.prefixes.items()))
+            if self.base_iri is not None:
+                header = f"BASE <{self.base_iri}>\n" + header
+            self.header = header.encode("utf-8")
+            self._quads = quads
+        return self._quads
+
+    def parsed(self) -> Parsed:
+        if self._parsed is None:
+            self._parsed = summarize(self.quads(), None, self.data)
+        return self._parsed
+
+
+class _Section:
+    """One list's block, parsed after the shared block's prefixes."""
+
+    def __init__(self, head: _Head, section: memoryview, slug: str) -> None:
+        self.head, self.section, self.slug = head, section, slug
+
+    def __call__(self) -> Parsed:
+        self.head.quads()
+        text = self.head.header + bytes(self.section)
         try:
-            parser = ox.parse(header + bytes(section), format=ox.RdfFormat.TURTLE, base_iri=None)
+            parser = ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=None)
             quads = list(parser)  # the prefixes are known once every quad is read
         except (SyntaxError, ValueError, MemoryError) as error:
-            raise NotSplit(f"list {slug}'s block does not parse on its own: {error}") from None
-        if dict(parser.prefixes) != prefixes or parser.base_iri != base_iri:
-            raise NotSplit(f"list {slug}'s block declares a prefix or base")
-        return summarize(quads, slug, header + bytes(section))
-
-    return parse
+            raise NotSplit(f"list {self.slug}'s block does not parse on its own: {error}") from None
+        if dict(parser.prefixes) != self.head.prefixes or parser.base_iri != self.head.base_iri:
+            raise NotSplit(f"list {self.slug}'s block declares a prefix or base")
+        return summarize(quads, self.slug, text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,12 +334,20 @@ def _constant(value: Parsed) -> Callable[[], Parsed]:
     return lambda: value
 
 
-def split_files(paths: Sequence[Path], data: bytes | None = None) -> Split:
+def split_files(paths: Sequence[Path], exhaustive: bool = False) -> Split:
     """The build's Turtle file cut by bytes where it can be, else every file parsed."""
     if len(paths) == 1 and paths[0].suffix.lower() == ".ttl":
         try:
-            content = data if data is not None else paths[0].read_bytes()
-            return split_turtle(content)
-        except (NotSplit, OSError):
+            return split_turtle(_map(paths[0]), exhaustive)
+        except (NotSplit, OSError, ValueError):
             pass
     return split_parsed(paths)
+
+
+def _map(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes, mapped rather than copied (an empty file is read)."""
+    with path.open("rb") as stream:
+        try:
+            return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            return stream.read()
