@@ -8,6 +8,7 @@ shared part, changes; corrupt entries; parts without triples; data that crosses 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -149,31 +150,47 @@ def test_a_changed_shared_part_validates_everything_again(datasets: dict, tmp_pa
     same_report(report, validate_fast([data]))
 
 
+def entries(folder: Path) -> dict[str, list[Path]]:
+    """The cache's files by kind: part entries, the pack, the locality verdict."""
+    found: dict[str, list[Path]] = {"part": [], "pack": [], "verdict": []}
+    for path in sorted(folder.rglob("*.json")):
+        value = json.loads(path.read_bytes().partition(b"\n")[2])["value"]
+        kind = "part" if "slug" in value else "pack" if "entries" in value else "verdict"
+        found[kind].append(path)
+    return found
+
+
 def test_corrupt_entries_are_recomputed(datasets: dict, cache_folder: Path) -> None:
     path = datasets["broken-60.nt"][0]
     first = validate_incremental([path], cache=Cache())
-    entries = sorted(cache_folder.rglob("*.json"))
-    assert len(entries) == 4  # the shared part, two lists, the locality verdict
-    for entry in entries:
+    found = entries(cache_folder)
+    assert [len(found[kind]) for kind in ("part", "pack", "verdict")] == [3, 1, 1]
+    for entry in [p for paths in found.values() for p in paths]:
         entry.write_bytes(entry.read_bytes()[:-3])
     stats: dict = {}
     cache = Cache()
     again = validate_incremental([path], cache=cache, stats=stats)
-    assert cache.rejected == 4 and stats["validated"] == 3
+    assert cache.rejected == 5 and cache.hits == 0 and stats["validated"] == 3
     assert render_json(again) == render_json(first)
-    assert (cache_folder / "validation").is_dir() and cache.hits == 0
+    third: dict = {}
+    validate_incremental([path], cache=Cache(), stats=third)
+    assert third["validated"] == 0  # the recomputed entries were written again
 
 
 def test_an_entry_of_another_part_is_not_used(datasets: dict, cache_folder: Path) -> None:
     path = datasets["broken-8.ttl"][0]
     first = validate_incremental([path], cache=Cache())
-    entries = sorted(cache_folder.rglob("*.json"), key=lambda p: p.stat().st_size)
-    biggest = entries[-1].read_bytes()
-    for entry in entries[:-1]:
-        entry.write_bytes(biggest)  # a valid entry, under every other key
+    found = entries(cache_folder)
+    found["pack"][0].unlink()  # each part's own entry is read
     cache = Cache()
-    again = validate_incremental([path], cache=cache)
-    assert cache.rejected >= 2
+    keys = [p.stem for p in found["part"]]
+    documents = [cache.get(key) for key in keys]
+    for key, document in zip(keys, documents[1:] + documents[:1], strict=True):
+        cache.put(key, document)  # a valid entry, under another part's key
+    stats: dict = {}
+    cache = Cache()
+    again = validate_incremental([path], cache=cache, stats=stats)
+    assert cache.rejected == 3 and stats["validated"] == 3
     assert render_json(again) == render_json(first)
 
 
@@ -242,3 +259,20 @@ def test_incremental_needs_the_fast_engine(datasets: dict, capsys) -> None:
     code = hngraph_main(["validate", "--data", str(path), "--incremental", "--engine", "rdflib"])
     assert code == 2
     assert "--incremental works with --engine fast only" in capsys.readouterr().err
+
+
+def test_a_file_whose_cuts_do_not_hold_is_parsed_instead(tmp_path: Path, shapes: Graph) -> None:
+    """A long string holds what looks like a list's start: the cut fails, the parse does not."""
+    fake = f'\n.\n\n<{LIST_PREFIX}b>\n    a hn:TaskList ;\n    <http://x/p> "y" .\n'
+    path = tmp_path / "data.ttl"
+    path.write_text(
+        "PREFIX ex: <http://example.org/>\nPREFIX hn: <https://w3id.org/hngraph/def/>\n"
+        f"ex:s ex:p ex:o ;\n.\n\n<{LIST_PREFIX}a>\n    a hn:TaskList ;\n"
+        f'    ex:note """long{fake}""" ;\n.\n',
+        encoding="utf-8",
+    )
+    stats: dict = {}
+    report = validate_incremental([path], cache=Cache(), stats=stats)
+    assert stats["split"] == "parsed" and stats["lists"] == 1
+    same_report(report, validate_fast([path], shapes))
+    assert not report.conforms

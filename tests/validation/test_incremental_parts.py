@@ -13,6 +13,7 @@ from hngraph.validation.incremental.parts import NotSplit, owner, split_files, s
 ROOT = Path(__file__).resolve().parents[2]
 DATASET = ROOT / "data" / "dataset" / "hngraph.ttl"
 LIST = parts.LIST_PREFIX
+PREFIXES = "PREFIX ex: <http://example.org/>\nPREFIX hn: <https://w3id.org/hngraph/def/>\n"
 
 
 def lines(path: Path) -> set[str]:
@@ -71,10 +72,10 @@ def test_a_changed_list_changes_only_its_digest(tmp_path: Path) -> None:
 
 def test_a_cut_inside_a_long_string_is_refused(tmp_path: Path) -> None:
     """Bytes that look like a list's start inside a string: the piece does not parse alone."""
-    fake = f'\n.\n\n<{LIST}b>\n    <http://x/p> "y" .\n'
+    fake = f'\n.\n\n<{LIST}b>\n    a hn:TaskList ;\n    <http://x/p> "y" .\n'
     text = (
-        "PREFIX ex: <http://example.org/>\n"
-        f'ex:s ex:p ex:o ;\n.\n\n<{LIST}a>\n    ex:note """long{fake}""" ;\n    ex:q 1 ;\n.\n'
+        PREFIXES + f"ex:s ex:p ex:o ;\n.\n\n<{LIST}a>\n    a hn:TaskList ;\n"
+        f'    ex:note """long{fake}""" ;\n    ex:q 1 ;\n.\n'
     )
     path = tmp_path / "data.ttl"
     path.write_text(text, encoding="utf-8")
@@ -87,9 +88,10 @@ def test_a_cut_inside_a_long_string_is_refused(tmp_path: Path) -> None:
 
 def test_a_block_that_declares_a_prefix_is_refused(tmp_path: Path) -> None:
     text = (
-        "PREFIX ex: <http://example.org/>\nex:s ex:p ex:o ;\n.\n\n"
-        f"<{LIST}a>\n    ex:p ex:o ;\n.\n\nPREFIX ex: <http://other.example/>\n\n"
-        f"<{LIST}b>\n    ex:p ex:o ;\n.\n"
+        PREFIXES + "ex:s ex:p ex:o ;\n.\n\n"
+        f"<{LIST}a>\n    a hn:TaskList ;\n    ex:p ex:o ;\n.\n\n"
+        "PREFIX ex: <http://other.example/>\n\n"
+        f"<{LIST}b>\n    a hn:TaskList ;\n    ex:p ex:o ;\n.\n"
     )
     path = tmp_path / "data.ttl"
     path.write_text(text, encoding="utf-8")
@@ -100,13 +102,28 @@ def test_a_block_that_declares_a_prefix_is_refused(tmp_path: Path) -> None:
 
 def test_subjects_in_the_wrong_block_are_refused(tmp_path: Path) -> None:
     text = (
-        "PREFIX ex: <http://example.org/>\nex:s ex:p ex:o ;\n.\n\n"
-        f"<{LIST}a>\n    ex:p ex:o ;\n.\n\n<{LIST}b/task/1>\n    ex:p ex:o ;\n.\n"
+        PREFIXES + "ex:s ex:p ex:o ;\n.\n\n"
+        f"<{LIST}a>\n    a hn:TaskList ;\n    ex:p ex:o ;\n.\n\n<{LIST}b/task/1>\n"
+        "    ex:p ex:o ;\n.\n"
     )
     path = tmp_path / "data.ttl"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(NotSplit, match="is not in part"):
         split_files([path]).lists[0].parse()
+
+
+def test_list_nodes_written_otherwise_are_found_by_the_exhaustive_search(tmp_path: Path) -> None:
+    """The byte search guesses the build's layout; every list node line is tried after it."""
+    text = (
+        PREFIXES + "ex:s ex:p ex:o ;\n.\n\n"
+        f"<{LIST}a>\n    ex:p ex:o ;\n.\n\n<{LIST}b>\n    ex:p ex:o ;\n.\n"
+    )
+    path = tmp_path / "data.ttl"
+    path.write_text(text, encoding="utf-8")
+    assert split_files([path]).how == "parsed"  # no `a hn:TaskList` line: not cut
+    split = split_files([path], exhaustive=True)
+    assert split.how == "turtle" and [p.slug for p in split.lists] == ["a", "b"]
+    assert set().union(*part_lines(split).values()) == lines(path)
 
 
 def test_crossing_references_and_blank_nodes_are_problems(tmp_path: Path) -> None:
