@@ -124,12 +124,16 @@ def _incremental(files: list[Path], *, use_cache: bool) -> ValidationReport:
         more = len(stats["validated_lists"]) - 5
         named += f" and {more} more" if more > 0 else ""
         line = (
-            f"{stats['lists']} lists and the shared part: {stats['validated']} parts validated"
+            f"{stats['lists']} lists and the shared part: {_parts(stats['validated'])} validated"
             + (f" (lists: {named})" if named else "")
             + f", {stats['cached']} from the cache, {stats['total_s']:.2f} s"
         )
     print(f"hngraph validate: incremental: {line}", file=sys.stderr)
     return report
+
+
+def _parts(count: int) -> str:
+    return f"{count} part" if count == 1 else f"{count} parts"
 
 
 def _has_task_list(files: list[Path]) -> bool:
