@@ -276,3 +276,14 @@ def test_a_file_whose_cuts_do_not_hold_is_parsed_instead(tmp_path: Path, shapes:
     assert stats["split"] == "parsed" and stats["lists"] == 1
     same_report(report, validate_fast([path], shapes))
     assert not report.conforms
+
+
+def test_several_files_are_parsed_and_grouped(datasets: dict, tmp_path: Path, shapes) -> None:
+    lines = datasets["broken-8.nt"][0].read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_text("".join(lines[::2]), encoding="utf-8")  # every list in both files
+    second.write_text("".join(lines[1::2]), encoding="utf-8")
+    stats: dict = {}
+    report = validate_incremental([first, second], cache=Cache(), stats=stats)
+    assert stats["split"] == "parsed" and stats["lists"] == 2
+    same_report(report, validate_fast([first, second], shapes))
