@@ -3,19 +3,24 @@
 ``validate_incremental(files)`` gives the fast engine's report on ``files``
 (``hngraph.validation.fast.engine.validate_fast``), the same results in the same order:
 
-1. ``parts`` splits the data into the shared part and one part per list, each with a digest.
+1. ``parts`` splits the data into the shared part and one part per list, each with a digest
+   (the build's Turtle cut by bytes; any other input parsed and grouped).
 2. Each part's cache key is the digest of: this module's format, the hngraph, pySHACL, rdflib
    and pyoxigraph versions, the shapes files' bytes, the shared part's digest and the part's own
-   digest. A hit gives the part's results and ``Summary``; a miss is parsed.
+   digest. A hit gives the part's results and ``Summary`` (read from the pack of the last run
+   with this shared part, else from the part's own entry); a miss is parsed.
 3. ``locality.prove`` checks, on the summaries of all parts, that every shape reads for a
    list's node only that list and the shared part (its verdict is cached by the shapes and the
    summaries). If it cannot, the dataset is validated whole, as ``validate_fast`` would.
-4. The missed parts are validated together with the shared part (``validate_fast`` on their
-   N-Triples, in batches of about ``BATCH_TRIPLES`` triples), and each run's results are filed
-   under the part of their focus node (``codec.split_report``) and cached.
+4. The missed parts are validated: the whole files when more than half of the lists missed,
+   else the missed lists with the shared part in batches of about ``BATCH_TRIPLES`` triples;
+   each run's results are filed under the part of their focus node (``codec.split_report``)
+   and cached.
 5. The parts' results are merged (``merge_reports``: sorted as every report is).
 
-``stats`` (optional) receives what happened: parts, validated, cached, timings.
+A block of the build's file that does not parse on its own makes the split try every list node
+line as a cut, then parse the whole input; input that cannot be split at all is validated whole.
+``stats`` (optional) receives what happened: parts, validated, cached, the route, timings.
 """
 
 from __future__ import annotations
@@ -110,21 +115,7 @@ def _validate(
     ]
     pack_key = digest(b"pack", environment.encode(), split.shared.digest.encode())
     pack = _load_pack(cache, pack_key)
-    documents: list[dict | None] = []
-    found: dict[int, ValidationReport | None] = {}
-    summaries: dict[int, Summary] = {}
-    for index, (part, key) in enumerate(zip(parts, keys, strict=True)):
-        packed = pack.get(key)
-        document = packed[0] if packed else cache.get(key) if cache is not None else None
-        if document is not None:
-            try:
-                summary, found[index] = _decode(document, part, packed[1] if packed else None)
-                summaries[index] = summary
-            except (KeyError, TypeError, ValueError, AttributeError):
-                if cache is not None:
-                    cache.rejected += 1
-                document = None
-        documents.append(document)
+    documents, found, summaries = _lookup(parts, keys, pack, cache)
     stats["lookup_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
     parsed: dict[int, Parsed] = {}
@@ -168,6 +159,28 @@ def _validate(
     report = reports.merge_reports(merged) if merged else reports.conforming_report()
     stats["merge_s"] = time.perf_counter() - clock
     return report
+
+
+def _lookup(
+    parts: list[Part], keys: list[str], pack: dict[str, tuple[dict, Summary]], cache: Cache | None
+) -> tuple[list[dict | None], dict[int, ValidationReport | None], dict[int, Summary]]:
+    """Each part's cached document (None: a miss), report and summary, by index."""
+    documents: list[dict | None] = []
+    found: dict[int, ValidationReport | None] = {}
+    summaries: dict[int, Summary] = {}
+    for index, (part, key) in enumerate(zip(parts, keys, strict=True)):
+        packed = pack.get(key)
+        document = packed[0] if packed else cache.get(key) if cache is not None else None
+        if document is not None:
+            try:
+                summary, found[index] = _decode(document, part, packed[1] if packed else None)
+                summaries[index] = summary
+            except (KeyError, TypeError, ValueError, AttributeError):
+                if cache is not None:
+                    cache.rejected += 1
+                document = None
+        documents.append(document)
+    return documents, found, summaries
 
 
 def _run(
