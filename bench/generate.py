@@ -28,7 +28,7 @@ from pathlib import Path
 
 from rdflib.namespace import RDF, RDFS
 
-from hngraph import project
+from hngraph import project as hnproject
 from hngraph.build.registry import load_registry
 from hngraph.source.parse import parse_file
 from hngraph.source.records import TaskList
@@ -68,10 +68,10 @@ class Material:
 
 def load_material(root: Path | None = None) -> Material:
     """Read the Hunan source and the registry of the project at ``root`` (default: found)."""
-    root = root or project.project_root()
+    root = root or hnproject.project_root()
     real: TaskList = parse_file(root / "data" / "source" / SOURCE_NAME)
     texts = sorted({m.text.rstrip("。") for t in real.tasks for m in t.measures})
-    aliases = sorted(load_registry(project.registry_file(root)).aliases)
+    aliases = sorted(load_registry(hnproject.registry_file(root)).aliases)
     return Material(
         measure_texts=tuple(texts),
         measure_counts=tuple(len(t.measures) for t in real.tasks),
@@ -128,7 +128,7 @@ def write_corpus(
     ``hngraph build`` run inside ``out_dir`` finds the synthetic translations.
     Files that already hold the right bytes are left alone, so a larger corpus reuses a smaller.
     """
-    project = project or project.project_root()
+    project = project or hnproject.project_root()
     material = material or load_material(project)
     _link_project(out_dir, project)
     sources = []

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hngraph.errors import EXIT_FAILED, EXIT_OK
+from hngraph.errors import EXIT_ERROR, EXIT_FAILED, EXIT_OK
+
+if TYPE_CHECKING:
+    from hngraph.validation import ValidationReport
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -47,7 +51,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         default="text",
         help="report format (default: text)",
     )
+    _add_incremental(parser)
     return parser
+
+
+def _add_incremental(parser: argparse.ArgumentParser) -> None:
+    """``--incremental`` and ``--no-cache`` (docs/validation.md, "Incremental validation")."""
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="validate the shared part and each task list apart, reusing cached results of the "
+        "parts that did not change (same report; fast engine only; the cache is $HNGRAPH_CACHE, "
+        "else ~/.cache/hngraph); prints what was validated and reused on stderr",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="with --incremental: neither read nor write the cache",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,8 +78,13 @@ def run(args: argparse.Namespace) -> int:
     from hngraph.rdf.read import quiet_rdflib, read_graph
 
     files = args.data or [project.dataset_file(_root())]
+    if args.incremental and args.engine != "fast":
+        print("hngraph validate: --incremental works with --engine fast only", file=sys.stderr)
+        return EXIT_ERROR
     with quiet_rdflib():  # an ill-typed literal is a shape violation, not a logged traceback
-        if args.engine == "fast":
+        if args.incremental:
+            report = _incremental(files, use_cache=not args.no_cache)
+        elif args.engine == "fast":
             from hngraph.validation.fast.engine import validate_fast
 
             report = validate_fast(files)
@@ -82,6 +108,32 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _incremental(files: list[Path], *, use_cache: bool) -> ValidationReport:
+    """The incremental run; one line on stderr says what was validated and what was reused."""
+    from hngraph.validation.incremental.cache import Cache
+    from hngraph.validation.incremental.engine import validate_incremental
+
+    stats: dict = {}
+    report = validate_incremental(files, cache=Cache() if use_cache else None, stats=stats)
+    if "fallback" in stats:
+        line = stats["fallback"]
+    else:
+        named = ", ".join(stats["validated_lists"][:5])
+        more = len(stats["validated_lists"]) - 5
+        named += f" and {more} more" if more > 0 else ""
+        line = (
+            f"{stats['lists']} lists and the shared part: {_parts(stats['validated'])} validated"
+            + (f" (lists: {named})" if named else "")
+            + f", {stats['cached']} from the cache, {stats['total_s']:.2f} s"
+        )
+    print(f"hngraph validate: incremental: {line}", file=sys.stderr)
+    return report
+
+
+def _parts(count: int) -> str:
+    return f"{count} part" if count == 1 else f"{count} parts"
 
 
 def _has_task_list(files: list[Path]) -> bool:

@@ -277,6 +277,8 @@ def _sort_key(result: ValidationResult) -> tuple:
         str(result.source_shape),
         str(result.constraint_component),
         result.value.n3() if result.value is not None else "",
+        result.message_en,  # results that differ only in their message (a SPARQL constraint's
+        result.message_zh,  # other variables) keep one order, not the order of a set
     )
 
 
