@@ -33,6 +33,7 @@ from hngraph.validation.fast.shapes import (
     custom_component,
     deactivated,
     is_class,
+    members,
     parameters,
     path_text,
     select_query,
@@ -54,6 +55,14 @@ CASTABLE = {
     XSD.duration,
 }
 FOCUS = "?this"
+COMPARE = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
+LENGTH = {"minLength": ">=", "maxLength": "<="}
+PAIR = {"lessThan": "<", "lessThanOrEquals": "<="}  # sh:equals and sh:disjoint: c_equals, ...
+NOT_SCREENED = {
+    "not": "sh:not is not screened",
+    "xone": "sh:xone is not screened",
+    "qualifiedValueShape": "qualified shapes are not screened",
+}
 
 
 @dataclass(frozen=True)
@@ -180,7 +189,27 @@ class _Compiler:
         value = f"{FOCUS} {path} ?v ." if path else f"BIND({FOCUS} AS ?v)"
         self.groups.append(_Group())
         for name, obj in parameters(self.g, shape):
-            getattr(self, f"c_{name}")(owner, shape, focus, path, value, obj, depth)
+            if name == "property" and deactivated(self.g, obj):
+                continue
+            if name in COMPARE:
+                expr = f"!COALESCE(?v {COMPARE[name]} {_term(obj)}, false)"
+                self.bad(owner, name, focus, path, value, expr)
+            elif name in LENGTH:
+                ok = f"!isBlank(?v) && STRLEN(STR(?v)) {LENGTH[name]} {int(obj)}"  # type: ignore[call-overload]
+                self.bad(owner, name, focus, path, value, f"!COALESCE({ok}, false)")
+            elif name in PAIR:
+                test = f"FILTER (!COALESCE(?v {PAIR[name]} ?w, false))"
+                self.add(owner, name, focus, f"{value} {FOCUS} {_term(obj)} ?w . {test}")
+            elif name in NOT_SCREENED:
+                self.everyone(owner, name, focus, NOT_SCREENED[name])
+            elif name in ("node", "and", "or") or (name == "property" and path is not None):
+                # value nodes are focus nodes of the members; sh:or: bad when failing every one
+                nested = members(self.g, name, obj)
+                self._nested(owner, focus, path, value, nested, name, depth, name == "or")
+            elif name == "property":
+                self.shape(obj, focus, depth + 1, owner)
+            else:
+                getattr(self, f"c_{name}")(owner, shape, focus, path, value, obj, depth)
         self.group(owner, focus, value, self.groups.pop())
 
     def group(self, owner: Node, focus: str, value: str, group: _Group) -> None:
@@ -285,31 +314,7 @@ class _Compiler:
         self.groups[-1].maxes.append(int(obj))
         self.groups[-1].names.append("maxCount")
 
-    # --- value range and string -------------------------------------------------------------
-    def _compare(self, owner, focus, path, value, name, operator, obj) -> None:
-        expr = f"!COALESCE(?v {operator} {_term(obj)}, false)"
-        self.bad(owner, name, focus, path, value, expr)
-
-    def c_minInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "minInclusive", ">=", obj)
-
-    def c_maxInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "maxInclusive", "<=", obj)
-
-    def c_minExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "minExclusive", ">", obj)
-
-    def c_maxExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "maxExclusive", "<", obj)
-
-    def c_minLength(self, owner, shape, focus, path, value, obj, depth) -> None:
-        ok = f"!isBlank(?v) && STRLEN(STR(?v)) >= {int(obj)}"
-        self.bad(owner, "minLength", focus, path, value, f"!COALESCE({ok}, false)")
-
-    def c_maxLength(self, owner, shape, focus, path, value, obj, depth) -> None:
-        ok = f"!isBlank(?v) && STRLEN(STR(?v)) <= {int(obj)}"
-        self.bad(owner, "maxLength", focus, path, value, f"!COALESCE({ok}, false)")
-
+    # --- string -----------------------------------------------------------------------------
     def c_pattern(self, owner, shape, focus, path, value, obj, depth) -> None:
         flags = self.g.value(shape, SH.flags)
         query = f"SELECT ?this ?v WHERE {{ {focus} {value} }}"
@@ -359,14 +364,6 @@ class _Compiler:
         )
         self.add(owner, "disjoint", focus, body)
 
-    def c_lessThan(self, owner, shape, focus, path, value, obj, depth) -> None:
-        body = f"{value} {FOCUS} {_term(obj)} ?w . FILTER (!COALESCE(?v < ?w, false))"
-        self.add(owner, "lessThan", focus, body)
-
-    def c_lessThanOrEquals(self, owner, shape, focus, path, value, obj, depth) -> None:
-        body = f"{value} {FOCUS} {_term(obj)} ?w . FILTER (!COALESCE(?v <= ?w, false))"
-        self.add(owner, "lessThanOrEquals", focus, body)
-
     # --- other ------------------------------------------------------------------------------
     def c_in(self, owner, shape, focus, path, value, obj, depth) -> None:
         members = [_term(item) for item in Collection(self.g, obj)]
@@ -394,26 +391,7 @@ class _Compiler:
         terms = ", ".join(_term(p) for p in sorted(allowed, key=str)) or "<urn:hngraph:none>"
         self.add(owner, "closed", focus, f"{FOCUS} ?p ?o . FILTER (?p NOT IN ({terms}))")
 
-    def c_property(self, owner, shape, focus, path, value, obj, depth) -> None:
-        if deactivated(self.g, obj):
-            return
-        if path is None:
-            self.shape(obj, focus, depth + 1, owner)
-        else:  # a property shape's value nodes are focus nodes of the nested shape
-            self._nested(owner, shape, focus, path, value, [obj], "property", depth, all_fail=False)
-
-    def c_node(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._nested(owner, shape, focus, path, value, [obj], "node", depth, all_fail=False)
-
-    def c_and(self, owner, shape, focus, path, value, obj, depth) -> None:
-        members = list(Collection(self.g, obj))
-        self._nested(owner, shape, focus, path, value, members, "and", depth, all_fail=False)
-
-    def c_or(self, owner, shape, focus, path, value, obj, depth) -> None:
-        members = list(Collection(self.g, obj))
-        self._nested(owner, shape, focus, path, value, members, "or", depth, all_fail=True)
-
-    def _nested(self, owner, shape, focus, path, value, members, name, depth, all_fail) -> None:
+    def _nested(self, owner, focus, path, value, members, name, depth, all_fail) -> None:
         """Value nodes that fail a member shape (``all_fail``: fail every member)."""
         nested = self.values_focus(focus, path)
         groups: list[tuple[Check, ...] | None] = []
@@ -429,15 +407,6 @@ class _Compiler:
             groups.append(tuple(plan.checks))
         query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {value} }}"
         self.plan.checks.append(Check(owner, name, query, "nested", None, tuple(groups), all_fail))
-
-    def c_not(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self.everyone(owner, "not", focus, "sh:not is not screened")
-
-    def c_xone(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self.everyone(owner, "xone", focus, "sh:xone is not screened")
-
-    def c_qualifiedValueShape(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self.everyone(owner, "qualifiedValueShape", focus, "qualified shapes are not screened")
 
     def c_sparql(self, owner, shape, focus, path, value, obj, depth) -> None:
         if deactivated(self.g, obj):
