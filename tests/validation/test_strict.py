@@ -61,6 +61,19 @@ def test_a_shape_the_screen_cannot_compile_is_named(tmp_path, monkeypatch, capsy
     ]
 
 
+def test_a_blank_node_shape_is_named_by_its_owner(tmp_path, monkeypatch, capsys) -> None:
+    nested = HEAD + (
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ;\n"
+        "    sh:property [ sh:path ex:p ; sh:node [ sh:not [ sh:class ex:D ] ] ] .\n"
+    )
+    assert _validate(tmp_path, monkeypatch, nested) == 0
+    assert _fallback_lines(capsys.readouterr().err) == [
+        "hngraph validate: fallback: a blank-node shape (no sh:path) in "
+        "<http://example.org/S> (shapes-test.ttl): sh:not is not screened; "
+        "pySHACL confirms every focus node of the shape"
+    ]
+
+
 def test_a_custom_component_is_named(tmp_path, monkeypatch, capsys) -> None:
     assert _validate(tmp_path, monkeypatch, CUSTOM) == 0
     captured = capsys.readouterr()

@@ -125,7 +125,8 @@ def describe(shapes: Graph, shape: Node | None, sources: Mapping[Node, str]) -> 
             owner = parent
             seen.add(owner)
         path = shapes.value(shape, SH.path)
-        where = f"sh:path {path.n3()}" if isinstance(path, URIRef) else "no simple sh:path"
+        where = f"sh:path {path.n3()}" if isinstance(path, URIRef) else "no sh:path"
+        where = "a complex sh:path" if path is not None and not isinstance(path, URIRef) else where
         text = f"a blank-node shape ({where})"
         return text if owner == shape else f"{text} in {describe(shapes, owner, sources)}"
     return f"<{shape}>" + (f" ({sources[shape]})" if shape in sources else "")
