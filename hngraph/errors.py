@@ -1,7 +1,8 @@
 """Error types shown to end users, each naming the place it concerns, and the exit codes.
 
 Exit codes: 0 ok, 1 the data does not conform (validate) or a check found differences, 2 error
-(an ``HngraphError``: bad input, a missing file, a refused query; nothing is written), 130
+(an ``HngraphError``: bad input, a missing file, a refused query; nothing is written; also
+``EXIT_FALLBACK``: ``validate --strict`` when the fast engine fell back to plain pySHACL), 130
 interrupted (Ctrl-C).
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
+EXIT_FALLBACK = EXIT_ERROR  # validate --strict: a shape fell back to plain pySHACL
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT (128 + 2)
 
 

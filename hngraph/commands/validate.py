@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hngraph.errors import EXIT_ERROR, EXIT_FAILED, EXIT_OK
+from hngraph.errors import EXIT_ERROR, EXIT_FAILED, EXIT_FALLBACK, EXIT_OK
 
 if TYPE_CHECKING:
     from hngraph.validation import ValidationReport
@@ -20,7 +20,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description="Validate RDF files against the project's ontology/shapes*.ttl (pySHACL, "
         "no inference, nothing fetched) and report each result with its task number, department "
         "and message. Exit 0 when the data conforms (warnings allowed), 1 on violations, "
-        "2 on errors.",
+        "2 on errors (and, with --strict, when the fast engine fell back to plain pySHACL).",
     )
     parser.add_argument(
         "--data",
@@ -44,6 +44,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="fast (default): SPARQL screen on pyoxigraph, then pySHACL on the suspect nodes only, "
         "each in a small store of what it can read, same results; oxigraph / rdflib: pySHACL over "
         "the whole graph on that store",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fast engine: exit 2 when any shape fell back to plain pySHACL (each fallback is "
+        "printed to stderr in any case; the report is still printed)",
     )
     parser.add_argument(
         "--format",
@@ -107,6 +113,15 @@ def run(args: argparse.Namespace) -> int:
             "only the shapes of what is there were checked",
             file=sys.stderr,
         )
+    for fallback in report.fallbacks:
+        print(f"hngraph validate: fallback: {fallback}", file=sys.stderr)
+    if args.strict and report.fallbacks:
+        print(
+            f"hngraph validate: --strict: the fast engine fell back to plain pySHACL "
+            f"{len(report.fallbacks)} time(s)",
+            file=sys.stderr,
+        )
+        return EXIT_FALLBACK
     return EXIT_OK if report.conforms else EXIT_FAILED
 
 

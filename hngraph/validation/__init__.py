@@ -5,6 +5,7 @@ The fast engine for large datasets lives in ``hngraph.validation.fast``.
 
 from hngraph.validation.render import render_json, render_text, render_turtle
 from hngraph.validation.report import (
+    Fallback,
     ValidationError,
     ValidationReport,
     ValidationResult,
@@ -15,6 +16,7 @@ from hngraph.validation.report import (
 from hngraph.validation.run import load_shapes, project_shapes_files, restrict_shapes, validate
 
 __all__ = [
+    "Fallback",
     "ValidationError",
     "ValidationReport",
     "ValidationResult",

@@ -56,11 +56,27 @@ class ValidationResult:
 
 
 @dataclass(frozen=True)
+class Fallback:
+    """A shape the fast engine could not handle its own way, and what validated it instead."""
+
+    shape: str  # where to find it: "<IRI> (file)", or a blank node by its path and owner
+    reason: str  # the construct or failure, e.g. "constraint sh:foo"
+    route: str  # what ran instead, e.g. "pySHACL on the whole store, every shape"
+
+    def __str__(self) -> str:
+        return f"{self.shape}: {self.reason}; {self.route}"
+
+
+@dataclass(frozen=True)
 class ValidationReport:
-    """The outcome of a validation run: conforms when there is no Violation."""
+    """The outcome of a validation run: conforms when there is no Violation.
+
+    ``fallbacks``: where the fast engine gave a shape to plain pySHACL (empty otherwise).
+    """
 
     results: tuple[ValidationResult, ...]
     results_graph: Graph
+    fallbacks: tuple[Fallback, ...] = ()
 
     @property
     def conforms(self) -> bool:

@@ -10,10 +10,12 @@
    in-memory store holding their extraction, each shape restricted to its own suspects
    (``hngraph.validation.validate(..., focus=...)``), so every result is pySHACL's own; the task
    number and department of each result are looked up in the big store.
-5. A shape whose reach cannot be analysed, or whose extraction passes ``EXTRACT_LIMIT`` triples,
-   is validated by pySHACL on the big store, restricted to its suspects (correct, slower: some
-   SPARQL constraints then cost time in proportion to the whole data). Shapes the screen does not
-   know at all: pySHACL on everything, on the big store.
+5. Fallbacks, each recorded in the report's ``fallbacks`` (the CLI prints them; ``--strict``
+   fails on them): a shape the screen cannot compile has every focus node confirmed; a shape
+   whose reach cannot be analysed, or whose extraction passes ``EXTRACT_LIMIT`` triples, is
+   validated by pySHACL on the big store, restricted to its suspects (correct, slower); shapes
+   the screen does not know at all (custom components, SPARQL targets) or a screen query that
+   fails: pySHACL on everything, on the big store.
 
 ``validate_fast(files, shapes, jobs=1) -> hngraph.validation.ValidationReport``, the result type of
 ``hngraph.validation.validate``; ``stats`` (optional) receives timings and counts.
@@ -21,27 +23,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.namespace import RDFS
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDFS, SH
 from rdflib.term import Node
 
 from hngraph import validation
 from hngraph.rdf import read
 from hngraph.rdf.convert import to_oxigraph, to_rdflib
 from hngraph.validation.fast.reach import TooBig, compile_reach
-from hngraph.validation.fast.screen import THIS, Check, Plan, Unsupported, compile_shapes
+from hngraph.validation.fast.screen import THIS, Check, Plan, compile_shapes
+from hngraph.validation.fast.shapes import Unsupported
 
 PER_NODE_LIMIT = 5000  # SPARQL constraints with EXISTS run once per focus node up to this many
 BATCH = 1000  # suspects validated together in one small store, at most
 BATCH_TRIPLES = 5000  # a batch whose extraction is larger is split in two
 EXTRACT_LIMIT = 500_000  # triples one shape's extraction may hold before the big store is used
+
+
+WHOLE = "pySHACL on the whole store, every shape"
+EVERY_NODE = "pySHACL confirms every focus node of the shape"
+DIRECT = "pySHACL on the whole store, for the shape's suspects"
 
 
 def validate_fast(
@@ -51,32 +60,77 @@ def validate_fast(
     jobs: int = 1,
     stats: dict | None = None,
 ) -> validation.ValidationReport:
-    """Validate RDF files (or a graph) like ``hngraph.validation.validate``, faster on big data."""
+    """Validate RDF files (or a graph) like ``hngraph.validation.validate``, faster on big data.
+
+    The report's ``fallbacks`` say where a shape was handed to plain pySHACL instead.
+    """
     stats = stats if stats is not None else {}
-    shapes_graph = shapes if shapes is not None else validation.load_shapes()
+    sources: dict[Node, str] = {}
+    shapes_graph = shapes if shapes is not None else _project_shapes(sources)
     started = time.perf_counter()
     store = load_store(data)
     stats["load_s"] = time.perf_counter() - started
     stats["triples"] = len(store)
+    fallbacks: list[validation.Fallback] = []
+
+    def note(shape: Node | None, reason: str, route: str) -> None:
+        fallbacks.append(validation.Fallback(describe(shapes_graph, shape, sources), reason, route))
+
     try:
         plan = compile_shapes(shapes_graph, lambda cls: subclasses(store, cls))
-    except Unsupported as why:
-        stats["fallback"] = f"shapes: {why}"
-        return validation.validate(store, shapes_graph)
-    stats["checks"] = len(plan.checks)
-    try:
+        stats["checks"] = len(plan.checks)
+        for shape, why in plan.notes:
+            note(shape, why, EVERY_NODE)
         suspects = screen(store, plan, jobs)
-    except (SyntaxError, OSError, ValueError, RuntimeError) as error:
-        stats["fallback"] = f"screen: {error}"
-        return validation.validate(store, shapes_graph)
+    except Unsupported as why:  # pySHACL runs every shape: no other fallback is left to name
+        fallbacks.clear()
+        note(why.shape, str(why), WHOLE)
+        return _with(validation.validate(store, shapes_graph), fallbacks)
     stats["screen_s"] = time.perf_counter() - started - stats["load_s"]
     stats["suspects"] = len(set().union(*suspects.values()))
     stats["suspect_pairs"] = sum(len(nodes) for nodes in suspects.values())
     if not suspects:
-        return validation.conforming_report()
-    report = confirm(store, shapes_graph, suspects, stats=stats)
+        return _with(validation.conforming_report(), fallbacks)
+    report = confirm(store, shapes_graph, suspects, stats=stats, fallback=note)
     stats["confirm_s"] = time.perf_counter() - started - stats["load_s"] - stats["screen_s"]
-    return report
+    return _with(report, fallbacks)
+
+
+def _with(
+    report: validation.ValidationReport, fallbacks: list[validation.Fallback]
+) -> validation.ValidationReport:
+    return dataclasses.replace(report, fallbacks=tuple(fallbacks))
+
+
+def _project_shapes(sources: dict[Node, str]) -> Graph:
+    """The project's shapes (as ``load_shapes``); ``sources`` gets each shape IRI's file name."""
+    shapes = Graph()
+    for file in validation.project_shapes_files():
+        graph = read.read_graph(file)
+        sources.update((s, file.name) for s in graph.subjects() if isinstance(s, URIRef))
+        shapes += graph
+    return shapes
+
+
+def describe(shapes: Graph, shape: Node | None, sources: Mapping[Node, str]) -> str:
+    """A shape as a person finds it: ``<IRI> (file)``, or a blank node by its path and owner."""
+    if shape is None:
+        return "the shapes"
+    if isinstance(shape, BNode):
+        owner: Node = shape
+        seen: set[Node] = {shape}
+        while isinstance(owner, BNode):
+            parent = next((s for s in shapes.subjects(None, owner) if s not in seen), None)
+            if parent is None:
+                break
+            owner = parent
+            seen.add(owner)
+        path = shapes.value(shape, SH.path)
+        where = f"sh:path {path.n3()}" if isinstance(path, URIRef) else "no sh:path"
+        where = "a complex sh:path" if path is not None and not isinstance(path, URIRef) else where
+        text = f"a blank-node shape ({where})"
+        return text if owner == shape else f"{text} in {describe(shapes, owner, sources)}"
+    return f"<{shape}>" + (f" ({sources[shape]})" if shape in sources else "")
 
 
 def confirm(
@@ -87,6 +141,7 @@ def confirm(
     batch: int | None = None,
     limit: int | None = None,
     stats: dict | None = None,
+    fallback: Callable[[Node, str, str], None] | None = None,
 ) -> validation.ValidationReport:
     """pySHACL's results for each shape on its suspects (rdflib terms), as one report.
 
@@ -94,10 +149,11 @@ def confirm(
     can read: at most ``batch`` suspects (default ``BATCH``), halved while their extraction holds
     more than ``BATCH_TRIPLES`` triples (pySHACL's per-node queries cost time in proportion to the
     store). A shape whose extraction passes ``limit`` triples (default ``EXTRACT_LIMIT``), or
-    whose reach is not known, runs on ``store`` itself, on its suspects only. Context is looked
-    up in ``store``.
+    whose reach is not known, runs on ``store`` itself, on its suspects only, and is reported to
+    ``fallback(shape, reason, route)``. Context is looked up in ``store``.
     """
     stats = stats if stats is not None else {}
+    note = fallback or (lambda shape, reason, route: None)
     batch, limit = batch or BATCH, limit or EXTRACT_LIMIT
     reaches, direct = {}, {}
     for shape, nodes in suspects.items():
@@ -105,7 +161,7 @@ def confirm(
             reaches[shape] = compile_reach(shapes, shape)
         except Unsupported as why:
             direct[shape] = set(nodes)
-            stats.setdefault("unanalysed", []).append(f"{shape}: {why}")
+            note(shape, f"reach not analysed: {why}", DIRECT)
     by_node: dict[Node, list[Node]] = {}
     for shape in reaches:
         for node in suspects[shape]:
@@ -124,7 +180,9 @@ def confirm(
         for shape, members in list(focus.items()):
             try:
                 triples |= reaches[shape].extract(store, [to_oxigraph(n) for n in members], limit)
-            except TooBig:
+            except TooBig as why:
+                if shape not in direct:
+                    note(shape, f"extraction too big: {why}", DIRECT)
                 direct.setdefault(shape, set()).update(members)
                 del focus[shape]
         if len(triples) > BATCH_TRIPLES and len(chunk) > 1:
@@ -138,7 +196,6 @@ def confirm(
             stats["batches"] += 1
             stats["extracted"] += len(triples)
     if direct:
-        stats["direct"] = sorted(str(shape) for shape in direct)
         reports.append(validation.validate(store, shapes, focus=direct, context=store))
     return validation.merge_reports(reports)
 
@@ -165,8 +222,15 @@ def screen(store: ox.Store, plan: Plan, jobs: int = 1) -> dict[Node, set]:
     (pyoxigraph holds the GIL while it iterates results), so the default is 1.
     """
     suspects: dict[Node, set] = {}
+
+    def run(check: Check) -> set:
+        try:
+            return run_check(store, check)
+        except (SyntaxError, OSError, ValueError, RuntimeError) as error:
+            raise Unsupported(f"screen query failed: {error}", check.shape) from None
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        found = pool.map(lambda check: run_check(store, check), plan.checks)
+        found = pool.map(run, plan.checks)
         for check, nodes in zip(plan.checks, found, strict=True):
             if nodes:
                 suspects.setdefault(check.shape, set()).update(nodes)

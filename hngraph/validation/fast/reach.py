@@ -42,8 +42,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.collection import Collection
+from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
@@ -52,48 +51,19 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from hngraph.rdf.convert import to_oxigraph
-from hngraph.validation.fast.screen import Unsupported, _declared, has_custom_components
+from hngraph.validation.fast.shapes import (
+    PathPlan,
+    Unsupported,
+    custom_component,
+    deactivated,
+    inverse,
+    members,
+    parameters,
+    select_query,
+    shacl_path,
+)
 
-NO_DATA = {  # constraint parameters that read nothing beyond the value nodes
-    "datatype",
-    "nodeKind",
-    "minCount",
-    "maxCount",
-    "minInclusive",
-    "maxInclusive",
-    "minExclusive",
-    "maxExclusive",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "flags",
-    "languageIn",
-    "uniqueLang",
-    "in",
-    "hasValue",
-    "qualifiedMinCount",
-    "qualifiedMaxCount",
-    "qualifiedValueShapesDisjoint",
-    "ignoredProperties",
-    "name",
-    "description",
-    "message",
-    "severity",
-    "order",
-    "group",
-    "defaultValue",
-    "deactivated",
-    "path",
-    "targetClass",
-    "targetNode",
-    "targetSubjectsOf",
-    "targetObjectsOf",
-    "prefixes",
-    "declare",
-}
 PAIRS = {"equals", "disjoint", "lessThan", "lessThanOrEquals"}
-NESTED = {"node", "property", "not"}
-LISTS = {"and", "or", "xone"}
 OPS_SAME = {"Distinct", "Reduced", "OrderBy"}
 REFUSED_OPS = {"Graph", "ServiceGraphPattern", "values", "Slice"}
 DEFAULT_LIMIT = 500_000
@@ -101,48 +71,6 @@ DEFAULT_LIMIT = 500_000
 
 class TooBig(Exception):
     """The extraction grew beyond its limit: validate on the whole store instead."""
-
-
-# Paths: ("p", iri, forward) | ("seq", parts) | ("alt", parts) | ("rep", part, zero, many) |
-# ("any",) (a negated property set: every predicate, both directions, a superset).
-PathPlan = tuple
-
-
-def inverse(path: PathPlan) -> PathPlan:
-    """The same path walked from its other end."""
-    kind = path[0]
-    if kind == "p":
-        return ("p", path[1], not path[2])
-    if kind == "seq":
-        return ("seq", tuple(inverse(p) for p in reversed(path[1])))
-    if kind == "alt":
-        return ("alt", tuple(inverse(p) for p in path[1]))
-    if kind == "rep":
-        return ("rep", inverse(path[1]), path[2], path[3])
-    return path
-
-
-def shacl_path(shapes: Graph, node: Node) -> PathPlan:
-    """A SHACL property path (``sh:path`` value) as a path plan."""
-    if isinstance(node, URIRef):
-        return ("p", node, True)
-    if (node, RDF.first, None) in shapes:
-        return ("seq", tuple(shacl_path(shapes, i) for i in Collection(shapes, node)))
-    inner = shapes.value(node, SH.inversePath)
-    if inner is not None:
-        return inverse(shacl_path(shapes, inner))
-    for predicate, zero, many in (
-        (SH.zeroOrMorePath, True, True),
-        (SH.oneOrMorePath, False, True),
-        (SH.zeroOrOnePath, True, False),
-    ):
-        inner = shapes.value(node, predicate)
-        if inner is not None:
-            return ("rep", shacl_path(shapes, inner), zero, many)
-    alternatives = shapes.value(node, SH.alternativePath)
-    if alternatives is not None:
-        return ("alt", tuple(shacl_path(shapes, i) for i in Collection(shapes, alternatives)))
-    raise Unsupported(f"property path {node}")
 
 
 def sparql_path(path: Path | URIRef) -> PathPlan:
@@ -355,7 +283,7 @@ def _is_var(term: object) -> bool:
 
 def compile_reach(shapes: Graph, shape: Node) -> Reach:
     """The extraction plan of a targeted ``shape`` (raises ``Unsupported``)."""
-    if has_custom_components(shapes):
+    if custom_component(shapes) is not None:
         raise Unsupported("custom constraint components")
     reach = Reach(shape)
     _Shapes(shapes, reach).shape(shape, reach.focus)
@@ -383,19 +311,13 @@ class _Shapes:
             self.step(Step("copy", focus, self.inputs[shape]))
             return
         self.inputs[shape] = focus
-        if any(v == Literal(True) for v in self.g.objects(shape, SH.deactivated)):
-            return
+        todo = parameters(self.g, shape)
         path_node = self.g.value(shape, SH.path)
         values = focus
-        if path_node is not None:
+        if path_node is not None and todo:
             values = self.slot("value")
             self.step(Step("walk", focus, values, shacl_path(self.g, path_node)))
-        for predicate, obj in sorted(self.g.predicate_objects(shape), key=str):
-            if not str(predicate).startswith(str(SH)):
-                continue
-            name = str(predicate)[len(str(SH)) :]
-            if name in NO_DATA:
-                continue
+        for name, obj in todo:
             if name == "class":
                 self.step(Step("types", values))
             elif name in PAIRS:
@@ -405,22 +327,15 @@ class _Shapes:
             elif name == "closed":
                 self.step(Step("out", values))
                 self.step(Step("out", focus))
-            elif name in NESTED:
-                self.shape(obj, values)
-            elif name in LISTS:
-                for member in Collection(self.g, obj):
+            elif name in ("node", "property", "not", "and", "or", "xone"):
+                for member in members(self.g, name, obj):
                     self.shape(member, values)
             elif name == "qualifiedValueShape":
                 self.shape(obj, values)
                 for sibling in self._siblings(shape):
                     self.shape(sibling, values)
-            elif name == "sparql":
-                if not any(v == Literal(True) for v in self.g.objects(obj, SH.deactivated)):
-                    _Query(self, obj, focus, path_node).compile()
-            elif name == "target":
-                raise Unsupported("SPARQL-based targets (sh:target)")
-            else:
-                raise Unsupported(f"constraint sh:{name}")
+            elif name == "sparql" and not deactivated(self.g, obj):
+                _Query(self, obj, focus, path_node).compile()
 
     def _siblings(self, shape: Node) -> set[Node]:
         found: set[Node] = set()
@@ -446,21 +361,10 @@ class _Query:
         self.scopes = 0
 
     def compile(self) -> None:
-        g = self.owner.g
-        select = g.value(self.constraint, SH.select)
-        if select is None:
-            raise Unsupported("SPARQL constraint without sh:select")
-        text = str(select)
-        if "$PATH" in text:
-            if self.path is None:
-                raise Unsupported("$PATH without sh:path")
-            text = text.replace("$PATH", _path_text(shacl_path(g, self.path)))
+        prefixes, text = select_query(self.owner.g, self.constraint, self.path)
         for name in ("shapesGraph", "currentShape", "value"):
             if f"${name}" in text:
                 raise Unsupported(f"the query uses ${name}")
-        prefixes = "".join(
-            f"PREFIX {p}: <{n}>\n" for p, n in sorted(_declared(g, self.constraint).items())
-        )
         try:
             query = translateQuery(parseQuery(prefixes + text))
         except Exception as error:  # rdflib's parser raises pyparsing errors
@@ -680,17 +584,3 @@ def _exists_bodies(expr: object) -> Iterator[CompValue]:
     elif isinstance(expr, list | tuple):
         for value in expr:
             yield from _exists_bodies(value)
-
-
-def _path_text(path: PathPlan) -> str:
-    kind = path[0]
-    if kind == "p":
-        return f"<{path[1]}>" if path[2] else f"^<{path[1]}>"
-    if kind == "seq":
-        return "(" + "/".join(_path_text(p) for p in path[1]) + ")"
-    if kind == "alt":
-        return "(" + "|".join(_path_text(p) for p in path[1]) + ")"
-    if kind == "rep":
-        mod = {(True, True): "*", (False, True): "+", (True, False): "?"}[(path[2], path[3])]
-        return f"({_path_text(path[1])}){mod}"
-    raise Unsupported("negated path in sh:path")

@@ -5,8 +5,9 @@ pySHACL would report a result (of any severity). The engine (``engine.py``) runs
 pyoxigraph and hands only those suspects to pySHACL, which makes the report. Whatever this module
 cannot over-approximate soundly (``sh:not``, ``sh:xone``, qualified shapes, SPARQL targets,
 unknown datatypes, SPARQL constraints using sub-selects, ``MINUS``, ``GRAPH`` ...) degrades to
-"every focus node of that shape is a suspect"; a construct it does not know at all (or a custom
-constraint component) raises ``Unsupported`` and the caller falls back to plain pySHACL.
+"every focus node of that shape is a suspect", and so does a construct it does not know
+(``Plan.notes`` names each such shape); a custom constraint component, a SPARQL target or a
+target it cannot write raises ``Unsupported`` and the caller falls back to plain pySHACL.
 A property shape's cardinality, value-type and value-range constraints share one grouped query.
 ``screen`` results are per shape: each shape's suspects are validated against that shape only.
 
@@ -22,12 +23,24 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from hngraph.sparql.text import tokens as sparql_tokens
+from hngraph.validation.fast.shapes import (
+    TARGETS,
+    Unsupported,
+    custom_component,
+    deactivated,
+    is_class,
+    members,
+    parameters,
+    path_text,
+    select_query,
+    shacl_path,
+    targeted,
+)
 
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 CASTABLE = {
     XSD.integer,
     XSD.decimal,
@@ -41,35 +54,15 @@ CASTABLE = {
     XSD.gYearMonth,
     XSD.duration,
 }
-IGNORED = {
-    RDF.type,
-    SH.name,
-    SH.description,
-    SH.message,
-    SH.severity,
-    SH.order,
-    SH.group,
-    SH.defaultValue,
-    SH.deactivated,
-    SH.path,
-    SH.targetClass,
-    SH.targetNode,
-    SH.targetSubjectsOf,
-    SH.targetObjectsOf,
-    SH.flags,
-    SH.ignoredProperties,
-    SH.prefixes,
-    SH.declare,
-    RDFS.label,
-    RDFS.comment,
-    RDFS.isDefinedBy,
-    RDFS.seeAlso,
-}
 FOCUS = "?this"
-
-
-class Unsupported(Exception):
-    """The shapes use a SHACL feature the screen does not know; validate the plain way."""
+COMPARE = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}
+LENGTH = {"minLength": ">=", "maxLength": "<="}
+PAIR = {"lessThan": "<", "lessThanOrEquals": "<="}  # sh:equals and sh:disjoint: c_equals, ...
+NOT_SCREENED = {
+    "not": "sh:not is not screened",
+    "xone": "sh:xone is not screened",
+    "qualifiedValueShape": "qualified shapes are not screened",
+}
 
 
 @dataclass(frozen=True)
@@ -110,7 +103,7 @@ class Plan:
     """Every screen query of a shapes graph, and notes on what was over-approximated."""
 
     checks: list[Check] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[Node, str]] = field(default_factory=list)  # (shape, why all its nodes)
 
 
 def compile_shapes(shapes: Graph, subclasses: Callable[[Node], set] | None = None) -> Plan:
@@ -120,45 +113,30 @@ def compile_shapes(shapes: Graph, subclasses: Callable[[Node], set] | None = Non
     shape targets one class that has none, its focus pattern is the plain ``?this a C`` (fast
     joins); otherwise a ``SELECT DISTINCT`` sub-query (each focus node bound exactly once).
     """
-    if has_custom_components(shapes):
-        raise Unsupported("custom constraint components (the screen knows only SHACL's own)")
+    custom = custom_component(shapes)
+    if custom is not None:
+        raise Unsupported("a custom constraint component (the screen knows SHACL's own)", custom)
     plan = Plan()
     compiler = _Compiler(shapes, plan)
-    for shape in sorted(_targeted(shapes), key=str):
-        if not _deactivated(shapes, shape):
-            compiler.shape(shape, _focus(shapes, shape, subclasses), depth=0)
+    for shape in targeted(shapes):
+        try:
+            focus = _focus(shapes, shape, subclasses)
+        except Unsupported as why:
+            raise Unsupported(str(why), shape) from None
+        checks = len(plan.checks)
+        try:
+            compiler.shape(shape, focus, depth=0)
+        except Unsupported as why:  # this shape only: all its focus nodes go to pySHACL
+            del plan.checks[checks:]
+            compiler.groups.clear()
+            compiler.everyone(shape, "unsupported", focus, str(why))
     return plan
-
-
-def has_custom_components(shapes: Graph) -> bool:
-    """Whether ``shapes`` declares a constraint component: typed ``sh:ConstraintComponent`` or a
-    class below it (``rdfs:subClassOf*`` in the shapes graph), or with an ``sh:parameter``."""
-    kinds = set(shapes.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
-    declared = any(any(shapes.subjects(RDF.type, kind)) for kind in kinds)
-    return declared or any(shapes.subjects(SH.parameter, None))
-
-
-def _targeted(shapes: Graph) -> set[Node]:
-    found: set[Node] = set()
-    for predicate in TARGETS:
-        found.update(shapes.subjects(predicate, None))
-    if any(shapes.subjects(SH.target, None)):
-        raise Unsupported("SPARQL-based targets (sh:target)")
-    for kind in (SH.NodeShape, SH.PropertyShape):
-        for shape in shapes.subjects(RDF.type, kind):
-            if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-                found.add(shape)
-    return found
-
-
-def _deactivated(shapes: Graph, shape: Node) -> bool:
-    return any(v == Literal(True) for v in shapes.objects(shape, SH.deactivated))
 
 
 def _focus(shapes: Graph, shape: Node, subclasses: Callable[[Node], set] | None = None) -> str:
     """A group pattern binding ``?this`` once to each of the shape's target nodes."""
     classes = list(shapes.objects(shape, SH.targetClass))
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+    if is_class(shapes, shape):
         classes.append(shape)
     others = any(
         (shape, p, None) in shapes for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -168,7 +146,7 @@ def _focus(shapes: Graph, shape: Node, subclasses: Callable[[Node], set] | None 
     parts = []
     for cls in shapes.objects(shape, SH.targetClass):
         parts.append(f"{{ {FOCUS} {_type_path()} {_term(cls)} }}")
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+    if is_class(shapes, shape):
         parts.append(f"{{ {FOCUS} {_type_path()} {_term(shape)} }}")
     nodes = [_term(node) for node in shapes.objects(shape, SH.targetNode)]
     if nodes:
@@ -207,17 +185,31 @@ class _Compiler:
             raise Unsupported("shapes nested deeper than 8")
         owner = owner if owner is not None else shape
         path_node = self.g.value(shape, SH.path)
-        path = self.path(path_node) if path_node is not None else None
+        path = path_text(shacl_path(self.g, path_node)) if path_node is not None else None
         value = f"{FOCUS} {path} ?v ." if path else f"BIND({FOCUS} AS ?v)"
         self.groups.append(_Group())
-        for predicate, obj in sorted(self.g.predicate_objects(shape), key=lambda po: str(po)):
-            if predicate in IGNORED or not str(predicate).startswith(str(SH)):
+        for name, obj in parameters(self.g, shape):
+            if name == "property" and deactivated(self.g, obj):
                 continue
-            name = str(predicate)[len(str(SH)) :]
-            method = getattr(self, f"c_{name}", None)
-            if method is None:
-                raise Unsupported(f"constraint sh:{name}")
-            method(owner, shape, focus, path, value, obj, depth)
+            if name in COMPARE:
+                expr = f"!COALESCE(?v {COMPARE[name]} {_term(obj)}, false)"
+                self.bad(owner, name, focus, path, value, expr)
+            elif name in LENGTH:
+                ok = f"!isBlank(?v) && STRLEN(STR(?v)) {LENGTH[name]} {int(obj)}"  # type: ignore[call-overload]
+                self.bad(owner, name, focus, path, value, f"!COALESCE({ok}, false)")
+            elif name in PAIR:
+                test = f"FILTER (!COALESCE(?v {PAIR[name]} ?w, false))"
+                self.add(owner, name, focus, f"{value} {FOCUS} {_term(obj)} ?w . {test}")
+            elif name in NOT_SCREENED:
+                self.everyone(owner, name, focus, NOT_SCREENED[name])
+            elif name in ("node", "and", "or") or (name == "property" and path is not None):
+                # value nodes are focus nodes of the members; sh:or: bad when failing every one
+                nested = members(self.g, name, obj)
+                self._nested(owner, focus, path, value, nested, name, depth, name == "or")
+            elif name == "property":
+                self.shape(obj, focus, depth + 1, owner)
+            else:
+                getattr(self, f"c_{name}")(owner, shape, focus, path, value, obj, depth)
         self.group(owner, focus, value, self.groups.pop())
 
     def group(self, owner: Node, focus: str, value: str, group: _Group) -> None:
@@ -259,27 +251,8 @@ class _Compiler:
 
     def everyone(self, owner: Node, component: str, focus: str, why: str) -> None:
         """Over-approximate: every focus node is a suspect."""
-        self.plan.notes.append(f"{owner}: {why}; every focus node is checked by pySHACL")
+        self.plan.notes.append((owner, why))
         self.add(owner, component, focus, "")
-
-    def path(self, node: Node) -> str:
-        if isinstance(node, URIRef):
-            return node.n3()
-        if (node, RDF.first, None) in self.g:
-            return "(" + "/".join(self.path(item) for item in Collection(self.g, node)) + ")"
-        for predicate, template in (
-            (SH.inversePath, "^({})"),
-            (SH.zeroOrMorePath, "({})*"),
-            (SH.oneOrMorePath, "({})+"),
-            (SH.zeroOrOnePath, "({})?"),
-        ):
-            inner = self.g.value(node, predicate)
-            if inner is not None:
-                return template.format(self.path(inner))
-        alternatives = self.g.value(node, SH.alternativePath)
-        if alternatives is not None:
-            return "(" + "|".join(self.path(i) for i in Collection(self.g, alternatives)) + ")"
-        raise Unsupported(f"property path {node}")
 
     def values_focus(self, focus: str, path: str | None) -> str:
         """A focus pattern binding ?this to the value nodes of ``path`` (nested shapes)."""
@@ -341,31 +314,7 @@ class _Compiler:
         self.groups[-1].maxes.append(int(obj))
         self.groups[-1].names.append("maxCount")
 
-    # --- value range and string -------------------------------------------------------------
-    def _compare(self, owner, focus, path, value, name, operator, obj) -> None:
-        expr = f"!COALESCE(?v {operator} {_term(obj)}, false)"
-        self.bad(owner, name, focus, path, value, expr)
-
-    def c_minInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "minInclusive", ">=", obj)
-
-    def c_maxInclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "maxInclusive", "<=", obj)
-
-    def c_minExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "minExclusive", ">", obj)
-
-    def c_maxExclusive(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._compare(owner, focus, path, value, "maxExclusive", "<", obj)
-
-    def c_minLength(self, owner, shape, focus, path, value, obj, depth) -> None:
-        ok = f"!isBlank(?v) && STRLEN(STR(?v)) >= {int(obj)}"
-        self.bad(owner, "minLength", focus, path, value, f"!COALESCE({ok}, false)")
-
-    def c_maxLength(self, owner, shape, focus, path, value, obj, depth) -> None:
-        ok = f"!isBlank(?v) && STRLEN(STR(?v)) <= {int(obj)}"
-        self.bad(owner, "maxLength", focus, path, value, f"!COALESCE({ok}, false)")
-
+    # --- string -----------------------------------------------------------------------------
     def c_pattern(self, owner, shape, focus, path, value, obj, depth) -> None:
         flags = self.g.value(shape, SH.flags)
         query = f"SELECT ?this ?v WHERE {{ {focus} {value} }}"
@@ -385,8 +334,8 @@ class _Compiler:
         """P, when the shape's only target is ``sh:targetSubjectsOf P`` and its path is P."""
         path = self.g.value(shape, SH.path)
         targets = [(p, o) for p in TARGETS for o in self.g.objects(shape, p)]
-        implicit = any((shape, RDF.type, c) in self.g for c in (RDFS.Class, OWL.Class))
-        if isinstance(path, URIRef) and targets == [(SH.targetSubjectsOf, path)] and not implicit:
+        only = targets == [(SH.targetSubjectsOf, path)] and not is_class(self.g, shape)
+        if isinstance(path, URIRef) and only:
             return path
         return None
 
@@ -415,14 +364,6 @@ class _Compiler:
         )
         self.add(owner, "disjoint", focus, body)
 
-    def c_lessThan(self, owner, shape, focus, path, value, obj, depth) -> None:
-        body = f"{value} {FOCUS} {_term(obj)} ?w . FILTER (!COALESCE(?v < ?w, false))"
-        self.add(owner, "lessThan", focus, body)
-
-    def c_lessThanOrEquals(self, owner, shape, focus, path, value, obj, depth) -> None:
-        body = f"{value} {FOCUS} {_term(obj)} ?w . FILTER (!COALESCE(?v <= ?w, false))"
-        self.add(owner, "lessThanOrEquals", focus, body)
-
     # --- other ------------------------------------------------------------------------------
     def c_in(self, owner, shape, focus, path, value, obj, depth) -> None:
         members = [_term(item) for item in Collection(self.g, obj)]
@@ -450,26 +391,7 @@ class _Compiler:
         terms = ", ".join(_term(p) for p in sorted(allowed, key=str)) or "<urn:hngraph:none>"
         self.add(owner, "closed", focus, f"{FOCUS} ?p ?o . FILTER (?p NOT IN ({terms}))")
 
-    def c_property(self, owner, shape, focus, path, value, obj, depth) -> None:
-        if _deactivated(self.g, obj):
-            return
-        if path is None:
-            self.shape(obj, focus, depth + 1, owner)
-        else:  # a property shape's value nodes are focus nodes of the nested shape
-            self._nested(owner, shape, focus, path, value, [obj], "property", depth, all_fail=False)
-
-    def c_node(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self._nested(owner, shape, focus, path, value, [obj], "node", depth, all_fail=False)
-
-    def c_and(self, owner, shape, focus, path, value, obj, depth) -> None:
-        members = list(Collection(self.g, obj))
-        self._nested(owner, shape, focus, path, value, members, "and", depth, all_fail=False)
-
-    def c_or(self, owner, shape, focus, path, value, obj, depth) -> None:
-        members = list(Collection(self.g, obj))
-        self._nested(owner, shape, focus, path, value, members, "or", depth, all_fail=True)
-
-    def _nested(self, owner, shape, focus, path, value, members, name, depth, all_fail) -> None:
+    def _nested(self, owner, focus, path, value, members, name, depth, all_fail) -> None:
         """Value nodes that fail a member shape (``all_fail``: fail every member)."""
         nested = self.values_focus(focus, path)
         groups: list[tuple[Check, ...] | None] = []
@@ -477,7 +399,7 @@ class _Compiler:
             plan = Plan()
             sub = _Compiler(self.g, plan)
             sub.counter = self.counter + 1000
-            if _deactivated(self.g, member):
+            if deactivated(self.g, member):
                 groups.append(None)
                 continue
             sub.shape(member, nested, depth + 1)
@@ -486,36 +408,10 @@ class _Compiler:
         query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {value} }}"
         self.plan.checks.append(Check(owner, name, query, "nested", None, tuple(groups), all_fail))
 
-    def c_not(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self.everyone(owner, "not", focus, "sh:not is not screened")
-
-    def c_xone(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self.everyone(owner, "xone", focus, "sh:xone is not screened")
-
-    def c_qualifiedValueShape(self, owner, shape, focus, path, value, obj, depth) -> None:
-        self.everyone(owner, "qualifiedValueShape", focus, "qualified shapes are not screened")
-
-    def c_qualifiedMinCount(self, *args) -> None:
-        """Handled with sh:qualifiedValueShape."""
-
-    def c_qualifiedMaxCount(self, *args) -> None:
-        """Handled with sh:qualifiedValueShape."""
-
-    def c_qualifiedValueShapesDisjoint(self, *args) -> None:
-        """Handled with sh:qualifiedValueShape."""
-
     def c_sparql(self, owner, shape, focus, path, value, obj, depth) -> None:
-        if _deactivated(self.g, obj):
+        if deactivated(self.g, obj):
             return
-        select = self.g.value(obj, SH.select)
-        if select is None:
-            raise Unsupported("SPARQL constraint without sh:select")
-        text = str(select)
-        if path is not None:
-            text = text.replace("$PATH", path)
-        prefixes = "".join(
-            f"PREFIX {p}: <{n}>\n" for p, n in sorted(_declared(self.g, obj).items())
-        )
+        prefixes, text = select_query(self.g, obj, self.g.value(shape, SH.path))
         try:
             rewritten = _not_exists_as_optional(text)
             body = _prebind(rewritten, focus)
@@ -538,17 +434,6 @@ class _Compiler:
             focus=focus,
         )
         self.plan.checks.append(check)
-
-
-def _declared(shapes: Graph, constraint: Node) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for holder in shapes.objects(constraint, SH.prefixes):
-        for declaration in shapes.objects(holder, SH.declare):
-            prefix = shapes.value(declaration, SH.prefix)
-            namespace = shapes.value(declaration, SH.namespace)
-            if prefix is not None and namespace is not None:
-                found[str(prefix)] = str(namespace)
-    return found
 
 
 NO_FOCUS_NEEDED = {"EXISTS", "OPTIONAL"}

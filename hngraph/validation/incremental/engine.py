@@ -25,6 +25,7 @@ line as a cut, then parse the whole input; input that cannot be split at all is 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 import time
@@ -47,9 +48,9 @@ from hngraph.validation.incremental.parts import (
     split_files,
     split_parsed,
 )
-from hngraph.validation.report import ValidationReport
+from hngraph.validation.report import Fallback, ValidationReport
 
-FORMAT = "hngraph-incremental-1"
+FORMAT = "hngraph-incremental-2"  # 2: documents carry the fast engine's fallbacks
 BATCH_TRIPLES = 400_000  # triples of the missed lists validated together in one run, at most
 
 
@@ -157,8 +158,15 @@ def _validate(
     clock = time.perf_counter()
     merged = [r for r in (found[i] for i in sorted(found)) if r is not None]
     report = reports.merge_reports(merged) if merged else reports.conforming_report()
+    fallbacks = {Fallback(*entry) for d in documents if d for entry in d.get("fallbacks", ())}
+    report = dataclasses.replace(report, fallbacks=tuple(sorted(fallbacks, key=str)))
     stats["merge_s"] = time.perf_counter() - clock
     return report
+
+
+def _fallbacks(report: ValidationReport) -> list[list[str]]:
+    """A run's fallbacks as a document holds them (every part of the run shares them)."""
+    return [[f.shape, f.reason, f.route] for f in report.fallbacks]
 
 
 def _lookup(
@@ -204,8 +212,12 @@ def _run(
     wanted = [slug for slug, _ in lists] + [None]
     if 2 * len(lists) > total:
         stats["route"] = "whole"
-        split = codec.split_report(validate_fast(list(files), shapes, jobs=jobs), _node_owner)
-        return {slug: codec.encode(*split.get(slug, ([], None))) for slug in wanted}
+        whole = validate_fast(list(files), shapes, jobs=jobs)
+        split = codec.split_report(whole, _node_owner)
+        return {
+            slug: {**codec.encode(*split.get(slug, ([], None))), "fallbacks": _fallbacks(whole)}
+            for slug in wanted
+        }
     stats["route"] = "batches"
     batches: list[list[tuple[str | None, Parsed]]] = [[]]
     size = 0
@@ -224,12 +236,12 @@ def _run(
             if batch:
                 body = b"".join(parsed.text for _, parsed in batch)
                 paths.append(_write(Path(folder) / f"lists-{number}.{batch[0][1].format}", body))
-            found = {}
+            found, fallbacks = {}, []
             if paths:
                 report = validate_fast(paths, shapes, jobs=jobs)
-                found = codec.split_report(report, _node_owner)
+                found, fallbacks = codec.split_report(report, _node_owner), _fallbacks(report)
             for slug in [slug for slug, _ in batch] + ([None] if number == 0 else []):
-                out[slug] = codec.encode(*found.get(slug, ([], None)))
+                out[slug] = {**codec.encode(*found.get(slug, ([], None))), "fallbacks": fallbacks}
     return out
 
 

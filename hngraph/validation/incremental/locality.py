@@ -40,31 +40,34 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from hngraph.validation.fast.reach import (
-    _ALGEBRA,
-    LISTS,
-    NESTED,
-    NO_DATA,
-    PAIRS,
+from hngraph.validation.fast.reach import _ALGEBRA, PAIRS, _exists_bodies, sparql_path
+from hngraph.validation.fast.shapes import (
     PathPlan,
-    _exists_bodies,
-    _path_text,
+    Unsupported,
+    custom_component,
+    deactivated,
     inverse,
+    members,
+    parameters,
+    select_query,
     shacl_path,
-    sparql_path,
 )
-from hngraph.validation.fast.screen import Unsupported, _declared, has_custom_components
 from hngraph.validation.incremental.parts import LIST, LITERAL, OTHER, OWN, SHARED, owner
 from hngraph.vocab import HN
 
 Kinds = frozenset
+#: Constraint parameters that read nothing beyond the value nodes themselves.
+VALUE_ONLY = {
+    *("datatype", "nodeKind", "minCount", "maxCount", "minLength", "maxLength", "pattern"),
+    *("minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "languageIn"),
+    *("uniqueLang", "in", "hasValue"),
+}
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 #: What ``hngraph.validation.report`` reads to give a result its task, measure and department.
 CONTEXT = (
@@ -158,7 +161,7 @@ class Verdict:
 
 def prove(shapes: Graph, facts: Facts) -> Verdict:
     """Analyse every targeted shape for a list's focus nodes and for the shared part's."""
-    if has_custom_components(shapes):
+    if custom_component(shapes) is not None:
         return Verdict(False, ["custom constraint components are not analysed"])
     reasons: list[str] = []
     for mode in ("list", "shared"):
@@ -300,17 +303,14 @@ class _Run:
         if key in self.done:  # analysed already, or being analysed (a recursive shape)
             return self.done[key]
         self.done[key] = values = focus
-        if any(v == Literal(True) for v in self.g.objects(shape, SH.deactivated)):
+        if deactivated(self.g, shape):
             return Kinds()
         path_node = self.g.value(shape, SH.path)
         if path_node is not None:
             values = self.walk(focus, shacl_path(self.g, path_node), True)
         named = values | focus
-        for predicate, obj in sorted(self.g.predicate_objects(shape), key=str):
-            if not str(predicate).startswith(str(SH)):
-                continue
-            name = str(predicate)[len(str(SH)) :]
-            if name in NO_DATA or name == "target":
+        for name, obj in parameters(self.g, shape):  # the fast engine's one shape walker
+            if name in VALUE_ONLY:
                 continue
             if name == "class":
                 types = self.walk(values, ("p", RDF.type, True), True)
@@ -321,10 +321,8 @@ class _Run:
                 self.walk(focus, ("p", obj, True), True)
             elif name == "closed":
                 self.walk(values | focus, ("any",), True)
-            elif name in NESTED:
-                named |= self.shape(obj, values)
-            elif name in LISTS:
-                for member in Collection(self.g, obj):
+            elif name in ("node", "property", "not", "and", "or", "xone"):
+                for member in members(self.g, name, obj):
                     named |= self.shape(member, values)
             elif name == "qualifiedValueShape":
                 named |= self.shape(obj, values)
@@ -333,7 +331,7 @@ class _Run:
                         for other in self.g.objects(sibling, SH.qualifiedValueShape):
                             named |= self.shape(other, values)
             elif name == "sparql":
-                if not any(v == Literal(True) for v in self.g.objects(obj, SH.deactivated)):
+                if not deactivated(self.g, obj):
                     named |= self.sparql(obj, focus, path_node)
             else:
                 raise Unsupported(f"constraint sh:{name}")
@@ -343,20 +341,10 @@ class _Run:
     # SPARQL -------------------------------------------------------------------------------
 
     def sparql(self, constraint: Node, focus: frozenset, path: Node | None) -> frozenset:
-        select = self.g.value(constraint, SH.select)
-        if select is None:
-            raise Unsupported("SPARQL constraint without sh:select")
-        text = str(select)
-        if "$PATH" in text:
-            if path is None:
-                raise Unsupported("$PATH without sh:path")
-            text = text.replace("$PATH", _path_text(shacl_path(self.g, path)))
+        prefixes, text = select_query(self.g, constraint, path)
         for name in ("shapesGraph", "currentShape", "value"):
             if f"${name}" in text:
                 raise Unsupported(f"the query uses ${name}")
-        prefixes = "".join(
-            f"PREFIX {p}: <{n}>\n" for p, n in sorted(_declared(self.g, constraint).items())
-        )
         try:
             query = translateQuery(parseQuery(prefixes + text))
         except Exception as error:  # rdflib's parser raises pyparsing errors

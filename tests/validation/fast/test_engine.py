@@ -79,7 +79,9 @@ def test_there_are_fixtures() -> None:
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
 def test_same_results_as_plain_pyshacl_on_fixture(path: Path, shapes: Graph) -> None:
     plain = validate(read_graph(path), shapes, engine="rdflib")
-    assert_same(plain, fastvalidate.validate_fast([path], shapes, jobs=2))
+    fast = fastvalidate.validate_fast([path], shapes, jobs=2)
+    assert_same(plain, fast)
+    assert not fast.fallbacks  # the project's shapes need no fallback
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +94,7 @@ def test_same_results_on_valid_corpus(corpus: Path, shapes: Graph) -> None:
     stats: dict = {}
     report = fastvalidate.validate_fast([corpus], shapes, stats=stats)
     assert report.conforms and not report.results
-    assert stats["suspects"] == 0 and "fallback" not in stats
+    assert stats["suspects"] == 0 and not report.fallbacks
     # plain pySHACL finds nothing either: test_bench.py::test_two_list_corpus_builds_and_conforms
 
 
@@ -131,7 +133,7 @@ def test_same_results_with_injected_violations(broken, shapes: Graph, count: int
     path, expected = broken[count]
     stats: dict = {}
     fast = fastvalidate.validate_fast([path], shapes, stats=stats)
-    assert "fallback" not in stats and "direct" not in stats and "unanalysed" not in stats
+    assert not fast.fallbacks
     # pySHACL ran on a few nodes, not on everything: one per injected violation (60 violations
     # hit 56 distinct focus nodes), giving 3, 11 and 91 results
     assert stats["suspects"] == {2: 2, 8: 8, 60: 56}[count]
@@ -163,7 +165,9 @@ def test_store_backed_confirmation_gives_the_same_results(
     monkeypatch.setattr(fastvalidate, "EXTRACT_LIMIT", 1)
     stats: dict = {}
     fast = fastvalidate.validate_fast([path], shapes, stats=stats)
-    assert len(stats["direct"]) == 8  # the shapes with suspects: every extraction passed the limit
+    # the shapes with suspects: every extraction passed the limit
+    assert [f.route for f in fast.fallbacks] == [fastvalidate.DIRECT] * 8
+    assert all(f.reason.startswith("extraction too big") for f in fast.fallbacks)
     assert_golden(expected, fast)
     assert_same(fast_reports[60], fast)
 
@@ -179,7 +183,9 @@ def test_unanalysed_shapes_run_on_the_store(broken, fast_reports, shapes, monkey
     fast = fastvalidate.validate_fast([path], shapes, stats=stats)
     assert_golden(expected, fast)
     assert_same(fast_reports[8], fast)
-    assert stats["unanalysed"] and stats["direct"]
+    assert fast.fallbacks and {f.route for f in fast.fallbacks} == {fastvalidate.DIRECT}
+    assert all("refused by the test" in f.reason for f in fast.fallbacks)
+    assert all(f.shape.startswith("<https://w3id.org/hngraph/shapes/") for f in fast.fallbacks)
 
 
 def test_unknown_shapes_validate_everything_on_the_store(
@@ -195,7 +201,9 @@ def test_unknown_shapes_validate_everything_on_the_store(
     fast = fastvalidate.validate_fast([path], shapes, stats=stats)
     assert_golden(expected, fast)
     assert_same(fast_reports[2], fast)
-    assert stats["fallback"].startswith("shapes:")
+    assert [str(f) for f in fast.fallbacks] == [
+        f"the shapes: refused by the test; {fastvalidate.WHOLE}"
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
