@@ -38,12 +38,20 @@ _PATH_OPERATORS = {
 }
 
 
-def term_text(node: Node | None, prefixes: dict[str, str] = REPORT_PREFIXES) -> str | None:
-    """A term as the rows write it (see the module docstring); ``None`` stays ``None``."""
+def term_text(
+    node: Node | None,
+    prefixes: dict[str, str] = REPORT_PREFIXES,
+    *,
+    blank_labels: bool = False,
+) -> str | None:
+    """A term as the rows write it (see the module docstring); ``None`` stays ``None``.
+
+    ``blank_labels``: write a blank node's label (``_:b0``; reports for people) instead of ``_:``.
+    """
     if node is None:
         return None
     if isinstance(node, BNode):
-        return "_:"
+        return f"_:{node}" if blank_labels else "_:"
     if isinstance(node, Literal):
         lexical = json.dumps(str(node), ensure_ascii=False)
         if node.language:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from rdflib.namespace import RDF, SH, SKOS, XSD
 from rdflib.term import Node
 
 from hngraph.errors import HngraphError
+from hngraph.validation.compare import term_text
 from hngraph.vocab import HN, ORG
 from hngraph.vocab import REPORT_PREFIXES as PREFIXES
 
@@ -304,22 +304,8 @@ def _sort_key(result: ValidationResult) -> tuple:
 
 
 def short_term(node: Node | str | None) -> str:
-    """A term as a prefixed name, ``_:`` blank node or quoted literal, for reports."""
-    if node is None:
-        return ""
-    if isinstance(node, Literal):
-        text = json.dumps(str(node), ensure_ascii=False)  # escapes control characters
-        if node.language:
-            return f"{text}@{node.language}"
-        return text if _is_string(node) else f"{text}^^{short_term(node.datatype)}"
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    text = str(node)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return f"<{text}>"
-
-
-def _is_string(node: Literal) -> bool:
-    return node.datatype in (None, XSD.string) and not node.language
+    """A term as a prefixed name, ``_:`` blank node or quoted literal, for reports (a plain
+    string is an IRI): the rows' ``term_text``, blank node labels kept."""
+    if isinstance(node, str) and not isinstance(node, Node):
+        node = URIRef(node)
+    return term_text(node, blank_labels=True) or ""
