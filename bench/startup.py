@@ -3,10 +3,11 @@
     python bench/startup.py                      # serve on the Hunan dataset, cold CLI query
     python bench/startup.py --data FILE          # serve on another dataset
 
-``serve_ready`` starts ``hngraph serve --port 0`` as a child process and times three moments from
+``serve_ready`` starts ``hngraph serve --port 0`` as a child process and times two moments from
 the start of the process: the URL printed on stdout, then the first ``/sparql`` answer (status 200
 required). The server caches what it prepares (``$HNGRAPH_CACHE``); ``cold=True`` empties the
-given cache folder first, so that start does all the work. ``cold_cli`` times
+given cache folder first, so that start does all the work, and waits until the server has
+written its cache entry (in the background, after the URL) before stopping it. ``cold_cli`` times
 ``hngraph query department-workload`` and ``python -c "import pyoxigraph"`` as fresh processes,
 interleaved in one run, and returns both medians. Every request goes to 127.0.0.1.
 """
@@ -60,6 +61,12 @@ def serve_ready(data: Path, cache: Path, *, cold: bool, cwd: Path = ROOT) -> Rea
             if response.status != 200:
                 raise RuntimeError(f"hngraph serve answered {response.status} to its first query")
         answered = time.perf_counter() - started
+        if cold:  # let it fill the cache (in the background, after its URL) before it stops
+            deadline = time.monotonic() + WAIT_S
+            while not any(cache.glob("serve/*/manifest.json")) and time.monotonic() < deadline:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
     finally:
         process.terminate()
         try:

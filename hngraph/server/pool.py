@@ -99,6 +99,7 @@ class QueryPool:
         self._busy: set[_Worker] = set()
         self._spares: list[_Worker] = []
         self._starting = 0
+        self._failed = 0  # workers that did not start
         self._waiting = 0
         self._all: set[_Worker] = set()
         self._cond = threading.Condition()
@@ -106,12 +107,37 @@ class QueryPool:
 
     def start(self) -> None:
         """Start every worker and spare and wait until each has loaded the data."""
-        workers = [self._launch() for _ in range(self.size + self.spare)]
-        for worker in workers:
-            self._await_ready(worker)
+        self.begin()
+        self.wait()
+
+    def begin(self, first: int | None = None) -> None:
+        """Start ``first`` workers (default: every worker and spare) without waiting; ``wait``
+        starts the rest once they are ready, so that they do not slow the first ones down."""
+        total = self.size + self.spare
+        wanted = total if first is None else max(1, min(first, total))
         with self._cond:
-            self._idle.extend(workers[: self.size])
-            self._spares.extend(workers[self.size :])
+            self._starting += wanted
+        for _ in range(wanted):  # each its own thread: sending the data waits for the child
+            starter = threading.Thread(target=self._start_one, name="hngraph-worker-start")
+            starter.daemon = True
+            starter.start()
+
+    def wait(self, ready: int | None = None) -> None:
+        """Return when ``ready`` workers (default: all, spares included) have loaded the data;
+        then start the missing ones in the background. ``PoolError`` if so many workers fail
+        to start that ``ready`` cannot be reached, or after ``STARTUP_TIMEOUT``."""
+        total = self.size + self.spare
+        wanted = total if ready is None else max(1, min(ready, total))
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        with self._cond:
+            while len(self._idle) + len(self._spares) < wanted:
+                now = time.monotonic()
+                if self._failed or now >= deadline:
+                    raise PoolError("a query worker did not start (could it load the data?)")
+                if len(self._idle) + len(self._spares) + self._starting < wanted:
+                    self._top_up()  # begin() started fewer than asked for here
+                self._cond.wait(deadline - now)
+            self._top_up()
 
     def _launch(self) -> _Worker:
         to_child_read, to_child_write = os.pipe()
@@ -185,6 +211,7 @@ class QueryPool:
             worker = None
         with self._cond:
             self._starting -= 1
+            self._failed += worker is None
             if worker is not None and not self._closed:
                 if len(self._idle) + len(self._busy) < self.size:
                     self._idle.append(worker)
