@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hngraph.errors import EXIT_OK, HngraphError
 from hngraph.server.limits import CLIENT_LIMIT, MAX_RESULT_BYTES
+
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: keep this one light
+    import socket
 
 #: Numeric options: (attribute, type, smallest value). Checked in ``run`` so that a bad value is
 #: one line and exit 2, like every other error, before the socket is bound.

@@ -287,12 +287,6 @@ class ReleaseFiles:
         assert self._entries is not None
         return self._entries
 
-    def ready(self) -> None:
-        """Load the query guard's parser (while the workers load the data), then wait until one
-        query worker can answer."""
-        _load_guard()
-        self.pool.wait(1)
-
     def warm(self) -> None:
         """Make every group, then call the ``on_complete`` callback (once)."""
         if self.entry is not None:
