@@ -182,7 +182,8 @@ def serve(limit: float, where: str, cold: bool) -> Judge:
         else:
             runs = [f for f in runs if f.extra.get("data") != HUNAN]
         if not runs:
-            return "–", "not measured: no serve figure (--no-serve-ready?)"
+            why = "no serve figure" if where == HUNAN else f"N = {LARGE} is above --serve-max"
+            return "–", f"not measured: {why}"
         run = max(runs, key=lambda f: f.size)
         shown = f"{_s(run.seconds)} (URL printed at {_s(run.extra.get('url_s'))})"
         if where != HUNAN and run.size != LARGE:
