@@ -187,7 +187,7 @@ def serve(limit: float, where: str, cold: bool) -> Judge:
         run = max(runs, key=lambda f: f.size)
         shown = f"{_s(run.seconds)} (URL printed at {_s(run.extra.get('url_s'))})"
         if where != HUNAN and run.size != LARGE:
-            return f"N={run.size}: {shown}", f"not measured at N = {LARGE} (largest size run)"
+            return f"N={run.size}: {shown}", f"not measured at N = {LARGE} (--serve-max)"
         return shown, _verdict(run.seconds is not None and run.seconds <= limit)
 
     return judge
