@@ -64,12 +64,20 @@ class _Worker:
     receive: Connection
     started: float = 0.0  # when its current query started (monotonic)
     cancelled: bool = field(default=False)
+    closed: bool = field(default=False)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def kill(self) -> None:
+        """Kill the process and close its pipes, once (the pool's ``close`` and a thread still
+        starting the worker may both ask)."""
         if self.process.poll() is None:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
         self.send.close()
         self.receive.close()
 
@@ -140,6 +148,11 @@ class QueryPool:
             self._top_up()
 
     def _launch(self) -> _Worker:
+        """A new worker process, sent the data (which waits until the child reads it)."""
+        return self._feed(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        """A new worker process, not yet sent the data."""
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         command = [
@@ -169,9 +182,13 @@ class QueryPool:
         )
         with self._cond:
             self._all.add(worker)
+        return worker
+
+    def _feed(self, worker: _Worker) -> _Worker:
+        """Send the data to a spawned worker."""
         try:
             worker.send.send_bytes(self.data)
-        except OSError:
+        except (OSError, TypeError, ValueError):  # TypeError: the pool closed its pipe meanwhile
             self._discard(worker)
             raise PoolError("a query worker stopped before it could load the data") from None
         return worker
@@ -179,7 +196,7 @@ class QueryPool:
     def _await_ready(self, worker: _Worker) -> None:
         try:
             ready = worker.receive.poll(STARTUP_TIMEOUT) and worker.receive.recv() == "ready"
-        except (EOFError, OSError):
+        except (EOFError, OSError, TypeError, ValueError):  # or the pool closed it meanwhile
             ready = False
         if not ready:
             self._discard(worker)
@@ -197,15 +214,21 @@ class QueryPool:
         missing = self.size + self.spare
         missing -= len(self._idle) + len(self._busy) + len(self._spares) + self._starting
         for _ in range(max(missing, 0)):
+            try:  # the process now (it exists when this returns), the data in the background
+                spawned: _Worker | None = self._spawn()
+            except OSError:
+                spawned = None
             self._starting += 1
-            starter = threading.Thread(target=self._start_one, name="hngraph-worker-start")
+            starter = threading.Thread(
+                target=self._start_one, args=(spawned,), name="hngraph-worker-start"
+            )
             starter.daemon = True
             starter.start()
 
-    def _start_one(self) -> None:
+    def _start_one(self, spawned: _Worker | None = None) -> None:
         worker: _Worker | None
         try:
-            worker = self._launch()
+            worker = self._feed(spawned) if spawned is not None else self._launch()
             self._await_ready(worker)
         except (PoolError, OSError):
             worker = None
