@@ -1,11 +1,14 @@
 """``hngraph serve``: resource pages with content negotiation and a read-only SPARQL endpoint.
 
 Built on Starlette (ASGI) and run by uvicorn. ``run_server`` takes a socket that is already
-bound (``hngraph.server.listen``), prepares everything (``hngraph.server.service``: the site
-graph, charts and the query worker pool), and only then listens and announces its URL.
+bound (``hngraph.server.listen``), prepares what ``/sparql`` needs (``hngraph.server.service``:
+the data with its release metadata, or both from the start cache, and the query worker pool),
+loads uvicorn and the query guard while the first worker loads the data, and listens and
+announces its URL once that worker can answer.
 
-After the URL is announced a background thread makes the pages that are made lazily
-(``Service.warm``) and fills the cache, so the first visitor rarely waits for them.
+After the URL is announced a background thread loads the site graph (when it came from the
+cache), makes the pages that are made lazily (``Service.warm``) and fills the cache, so the first
+visitor rarely waits for them.
 
 The parts, each testable on its own: ``resources`` (pages, conneg, release files), ``endpoint``
 (``/sparql``: protocol, limits, CORS), ``results`` (the HTML result table), ``responses``
