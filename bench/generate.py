@@ -10,6 +10,7 @@ List ``i`` depends only on the seed and ``i``, so the corpus of 10 lists is the 
     python bench/generate.py --lists 100 --out bench/results/corpus [--seed 20240601]
     cd bench/results/corpus && hngraph build --source data/source/synthetic-1.txt ... --out DIR
     python bench/generate.py --inject 8 --data DIR/hngraph.nt --out broken.nt [--seed 20240601]
+    python bench/generate.py --big 100000 --out bench/results/corpus   # one list of 100,000 tasks
 
 ``inject_violations`` copies a built N-Triples dump with violations of known kinds, for the
 validation sameness tests and the benchmark's "validate with violations" step.
@@ -81,12 +82,13 @@ def load_material(root: Path | None = None) -> Material:
     )
 
 
-def list_text(material: Material, seed: int, index: int) -> str:
-    """The source text of synthetic list ``index`` (1-based)."""
+def list_text(material: Material, seed: int, index: int, tasks: int | None = None) -> str:
+    """The source text of synthetic list ``index`` (1-based), with ``tasks`` tasks (default: as
+    many as the Hunan list)."""
     rng = random.Random(f"{seed}:{index}")
     lines = [f"附件{index}", f"合成测试数据：第{index}号工作任务清单（非真实文件）"]
     lines += ["\t序号", "\t政策内容", "\t责任部门", ""]
-    for number in range(1, material.task_count + 1):
+    for number in range(1, (tasks or material.task_count) + 1):
         measures = [_measure(material, rng) for _ in range(rng.choice(material.measure_counts))]
         count = min(rng.choice(material.department_counts), len(material.aliases))
         departments = rng.sample(material.aliases, count)
@@ -140,6 +142,34 @@ def write_corpus(
         _write_if_changed(translation_path(source), _translations(source).encode("utf-8"))
         sources.append(source)
     return sources
+
+
+BIG_INDEX = 100_000  # the list number of the single big list (apart from the corpus's 1..N)
+
+
+def write_big_list(
+    out_dir: Path,
+    tasks: int,
+    seed: int = DEFAULT_SEED,
+    material: Material | None = None,
+    project: Path | None = None,
+) -> Path:
+    """Write one synthetic list of ``tasks`` tasks (``synthetic-big-{tasks}``) into the project
+    folder ``out_dir`` (laid out as by ``write_corpus``); return its source path.
+
+    The list number is ``BIG_INDEX``, so its tasks are drawn from their own random stream and
+    never repeat a list of the corpus.
+    """
+    project = project or hnproject.project_root()
+    material = material or load_material(project)
+    _link_project(out_dir, project)
+    source = out_dir / "data" / "source" / f"synthetic-big-{tasks}.txt"
+    meta = list_metadata(seed, BIG_INDEX) | {"slug": source.stem}
+    _write_if_changed(source, list_text(material, seed, BIG_INDEX, tasks).encode("utf-8"))
+    text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+    _write_if_changed(source.with_suffix(".json"), text.encode("utf-8"))
+    _write_if_changed(translation_path(source), _translations(source).encode("utf-8"))
+    return source
 
 
 LINKED = ("pyproject.toml", "ontology", "data/registry", "data/knowledge")
@@ -272,7 +302,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--inject", type=int, metavar="K", help="copy --data to --out with K violations"
     )
     parser.add_argument("--data", type=Path, help="the N-Triples dump to break (with --inject)")
+    parser.add_argument(
+        "--big", type=int, metavar="T", help="write one list of T tasks instead of --lists"
+    )
     args = parser.parse_args(argv)
+    if args.big is not None:
+        source = write_big_list(args.out, args.big, args.seed)
+        print(f"wrote {source} ({args.big} tasks)")
+        return 0
     if args.inject is not None:
         if args.data is None:
             parser.error("--inject needs --data")

@@ -356,6 +356,8 @@ class Options:
     server: bool
     exclude: str = ""
     violations: tuple[str, ...] = ("8", "N")
+    build_100k: bool = False
+    serve_max: int = 100
 
 
 def prepare(size: int, corpus: Path, options: Options) -> tuple[list[Figure], Path]:
@@ -483,20 +485,90 @@ def _server(size: int, nt: Path, options: Options, progress: Callable[[str], Non
     return figures + _query_figures(size, "server", answer, peak)
 
 
-def cold_query_cli(runs: int = 5) -> Figure:
-    """Cold process time of ``hngraph query department-workload`` on the built dataset (N = 1)."""
-    argv = [sys.executable, "-m", "hngraph", "query", "department-workload"]
-    samples = []
-    for _ in range(runs):
-        seconds, _ = run_timed(argv, ROOT)  # ru_maxrss would include this process's memory
-        samples.append(seconds)
+def startup_figures(sizes: list[int], options: Options, progress: Callable[[str], None]) -> list:
+    """``hngraph serve`` until it answers (the Hunan dataset, and the largest size run), each
+    with an empty cache and again with it filled; the cold CLI query against a bare
+    ``import pyoxigraph``, medians of the same run."""
+    import startup
+    import targets
+
+    figures: list[Figure] = []
+    cache = (options.out / "cache").resolve()
+    places = [(1, targets.HUNAN, ROOT / "data" / "dataset" / "hngraph.ttl")]
+    served = [n for n in sizes if n <= options.serve_max]
+    if served:  # the largest size run, within --serve-max (a first start at N = 1000 is slow)
+        largest = max(served)
+        built = (options.out / f"n{largest}" / "hngraph.ttl").resolve()
+        places.append((largest, f"N={largest}", built))
+    for size, where, data in places:
+        for cold in (True, False):
+            label = "empty cache" if cold else "cache filled"
+            progress(f"serve ready: {where}, {label}")
+            runs = 1 if cold or options.repeat == 1 or where != targets.HUNAN else options.repeat
+            ready = [startup.serve_ready(data, cache, cold=cold) for _ in range(runs)]
+            best = sorted(ready, key=lambda r: r.sparql_s)[len(ready) // 2]  # the median run
+            figures.append(
+                Figure(
+                    size,
+                    targets.SERVE,
+                    f"hngraph serve, {label}",
+                    seconds=best.sparql_s,
+                    note=f"{where}; start → first /sparql 200" + f", median of {runs}" * (runs > 1),
+                    extra={"url_s": round(best.url_s, 4), "data": where},
+                )
+            )
+    progress("cold CLI query and import pyoxigraph")
+    cli = startup.cold_cli(1 if options.repeat == 1 else 5)
+    note = f"median of {cli.runs}, taking turns; data/dataset/hngraph.ttl (the Hunan list)"
+    figures.append(Figure(1, targets.COLD_CLI, "process", seconds=cli.query_s, note=note))
+    note = f"median of {cli.runs}, taking turns with the query"
+    figures.append(Figure(1, targets.IMPORT_OX, "process", seconds=cli.import_s, note=note))
+    return figures
+
+
+def big_build(corpus: Path, options: Options) -> Figure:
+    """``hngraph build`` of one synthetic list of 100,000 tasks: time and peak memory."""
+    import generate
+    import targets
+
+    source = generate.write_big_list(corpus, targets.BIG_TASKS, options.seed, project=ROOT)
+    out = (options.out / "big").resolve()
+    started = time.perf_counter()
+    answer, peak = run_child(
+        "build", cwd=corpus, sources=str(source.relative_to(corpus)), out_file=out
+    )
     return Figure(
         1,
-        "cold `hngraph query department-workload`",
-        "process",
-        seconds=statistics.median(samples),
-        note=f"median of {runs}; data/dataset/hngraph.ttl (the Hunan list)",
+        targets.BIG_BUILD,
+        "hngraph build",
+        seconds=time.perf_counter() - started,
+        peak_mb=peak,
+        note="process wall-clock, interpreter start included",
+        extra={"in_process_s": answer["seconds"], "bytes": (out / "hngraph.ttl").stat().st_size},
     )
+
+
+def changed_list_figures(sizes: list[int], corpus: Path, options: Options) -> list[Figure]:
+    """The hook for bench/incremental.py (another part of issue 11): if it defines
+    ``changed_list_seconds(corpus: Path, lists: int, out: Path) -> float``, the seconds to
+    rebuild a dataset of ``lists`` lists after one list changed, it is called at the largest
+    size run; otherwise the target is reported as not measured."""
+    import targets
+
+    try:
+        import incremental  # type: ignore[import-not-found]
+    except ImportError:
+        note = "bench/incremental.py is absent"
+    else:
+        measure = getattr(incremental, "changed_list_seconds", None)
+        if callable(measure):
+            size = max(sizes)
+            out = (options.out / "incremental").resolve()
+            seconds = measure(corpus=corpus, lists=size, out=out)
+            command = "hngraph validate --incremental"
+            return [Figure(size, targets.CHANGED, command, seconds=seconds)]
+        note = "bench/incremental.py has no changed_list_seconds"
+    return [Figure(0, targets.CHANGED + " (absent)", "", note=note)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,10 +600,13 @@ def _fmt(value: float | None, unit: str = "s") -> str:
     return f"{value:.0f}"
 
 
-def markdown(figures: list[Figure], sizes: list[int]) -> str:
-    """The tables: pipeline times, peak memory, queries side by side."""
+def markdown(figures: list[Figure], sizes: list[int], run_id: str = "") -> str:
+    """The tables: the targets, pipeline times, peak memory, start-up, queries side by side."""
+    import targets
+
     head = " | ".join(f"N={n}" for n in sizes)
     lines = [
+        targets.table(figures, sizes, run_id),
         "### Pipeline (wall-clock seconds; peak memory MB)",
         "",
         f"| step | backend | {head} | slope | peak MB at N={sizes[-1]} |",
@@ -539,7 +614,7 @@ def markdown(figures: list[Figure], sizes: list[int]) -> str:
     ]
     keys: list[tuple[str, str]] = []
     for f in figures:
-        if f.step != "query" and (f.step, f.backend) not in keys:
+        if f.step not in ("query", *ALONE) and (f.step, f.backend) not in keys:
             keys.append((f.step, f.backend))
     for step_name, backend in keys:
         row = {f.size: f for f in figures if (f.step, f.backend) == (step_name, backend)}
@@ -554,8 +629,35 @@ def markdown(figures: list[Figure], sizes: list[int]) -> str:
     counts = ", ".join(f"N={n}: {triples[n]:,}" for n in sizes if triples.get(n))
     lines += ["", f"Triples: {counts}", ""]
     lines += _result_counts(figures, sizes)
+    lines += _alone_table(figures)
     lines += _query_table(figures, sizes)
     return "\n".join(lines) + "\n"
+
+
+def _alone_steps() -> tuple[str, ...]:
+    import targets
+
+    return (targets.SERVE, targets.COLD_CLI, targets.IMPORT_OX, targets.BIG_BUILD, targets.CHANGED)
+
+
+sys.path.insert(0, str(HERE))  # bench/ is not a package: generate, startup, targets
+ALONE = (*_alone_steps(), "rebuild one changed list (absent)")
+
+
+def _alone_table(figures: list[Figure]) -> list[str]:
+    """Start-up, the big list and the changed list: one row per figure."""
+    rows = [f for f in figures if f.step in ALONE and f.seconds is not None]
+    if not rows:
+        return []
+    lines = ["### Start-up and single figures", "", "| step | how | seconds | peak MB | note |"]
+    lines.append("|---|---|---|---|---|")
+    for f in rows:
+        url = f" (URL at {_fmt(f.extra['url_s'])})" if "url_s" in f.extra else ""
+        lines.append(
+            f"| {f.step} | {f.backend} | {_fmt(f.seconds)}{url} | {_fmt(f.peak_mb, 'mb')} | "
+            f"{f.note} |"
+        )
+    return [*lines, ""]
 
 
 def _result_counts(figures: list[Figure], sizes: list[int]) -> list[str]:
@@ -705,8 +807,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--oxshacl-max",
         type=int,
-        default=1,
-        help="largest N for pySHACL on an Oxigraph-backed graph",
+        default=10,
+        help="largest N for pySHACL on an Oxigraph-backed graph (default 10)",
     )
     parser.add_argument("--rdflib-max", type=int, default=100, help="largest N for rdflib")
     parser.add_argument("--no-server", action="store_true", help="skip the Oxigraph server")
@@ -722,6 +824,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--quick", action="store_true", help="one repeat, no plain pySHACL: a smoke test"
+    )
+    parser.add_argument(
+        "--serve-max",
+        type=int,
+        default=100,
+        help="largest N for the `hngraph serve` start-up figures (default 100: a first start "
+        "renders every dump and table, minutes at N = 100)",
+    )
+    parser.add_argument(
+        "--build-100k",
+        action="store_true",
+        help="also build one list of 100,000 tasks and record its peak memory (slow)",
     )
     parser.add_argument(
         "--report",
@@ -763,9 +877,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.report:
         figures = [f for path in args.report for f in read_csv(path)]
-        print(markdown(figures, sorted({f.size for f in figures if f.step == "build"})))
+        names = ", ".join(path.stem.removeprefix("bench-") for path in args.report)
+        print(markdown(figures, sorted({f.size for f in figures if f.step == "build"}), names))
         return 0
-    sys.path.insert(0, str(HERE))
     import generate
 
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
@@ -780,11 +894,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         server=not args.no_server,
         exclude=args.exclude,
         violations=tuple(v.strip() for v in args.violations.split(",") if v.strip()),
+        build_100k=args.build_100k,
+        serve_max=args.serve_max,
     )
     corpus = options.out / "corpus"
     generate.write_corpus(corpus, max(sizes), options.seed, project=ROOT)
     figures: list[Figure] = []
-    with _progress(total=len(sizes) * 2 + (1 in sizes)) as bar:
+    with _progress(total=len(sizes) * 2 + 2 + options.build_100k) as bar:
         for size in sizes:
             bar.set_postfix_str(f"N={size} build")
             built, nt = prepare(size, corpus, options)
@@ -792,14 +908,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             bar.update(1)
             figures += measure(size, nt, options, lambda text: bar.set_postfix_str(text))
             bar.update(1)
-        if 1 in sizes:
-            bar.set_postfix_str("cold CLI")
-            figures.append(cold_query_cli(1 if args.quick else 5))
+        figures += startup_figures(sizes, options, lambda text: bar.set_postfix_str(text))
+        bar.update(1)
+        bar.set_postfix_str("one changed list (bench/incremental.py)")
+        figures += changed_list_figures(sizes, corpus, options)
+        bar.update(1)
+        if options.build_100k:
+            bar.set_postfix_str("build one list of 100,000 tasks")
+            figures.append(big_build(corpus, options))
             bar.update(1)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     csv_path = options.out / f"bench-{stamp}.csv"
     write_csv(figures, csv_path)
-    table = markdown(figures, sizes)
+    table = markdown(figures, sizes, stamp)
     (options.out / f"bench-{stamp}.md").write_text(table, encoding="utf-8")
     print(table)
     print(f"CSV: {csv_path}")

@@ -59,6 +59,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=key)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def serve_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``hngraph serve`` started by any test caches into a temporary folder, never the user's."""
+    folder = tmp_path_factory.mktemp("serve-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HNGRAPH_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     """The checkout this test run belongs to."""

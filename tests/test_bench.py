@@ -117,6 +117,42 @@ def test_run_quick_end_to_end(tmp_path: Path, tool: Callable[[str], str]) -> Non
     assert "| validate | fastvalidate, 8 violations |" in done.stdout
     assert "- fastvalidate, 8 violations: N=1: 8 → " in done.stdout
     assert "| department-workload |" in done.stdout
+    assert "### Targets (issue 11)" in done.stdout
+    for target in _module("targets").TARGETS:  # one row per target, each with a verdict
+        (row,) = [
+            line for line in done.stdout.splitlines() if line.startswith(f"| {target.text} |")
+        ]
+        verdict = row.rsplit("|", 2)[1].strip()
+        assert verdict in ("met", "**missed**") or verdict.startswith(("not measured", "met: "))
+    (changed,) = [line for line in done.stdout.splitlines() if line.startswith("| one changed")]
+    assert "| N=1: " in changed and "not measured at N = 1000" in changed  # bench/incremental.py
+    (md_file,) = tmp_path.glob("bench-*.md")
+    assert "### Targets (issue 11)" in md_file.read_text(encoding="utf-8")
     (csv_file,) = tmp_path.glob("bench-*.csv")
     text = csv_file.read_text(encoding="utf-8")
     assert "embedded" in text and "rdflib" in text and "server" in text
+
+
+def test_targets_are_judged_from_the_figures() -> None:
+    run, targets = _module("run"), _module("targets")
+    figures = [
+        run.Figure(1000, "validate", "fastvalidate", seconds=9.5, peak_mb=800),
+        run.Figure(1000, "validate", "fastvalidate, 8 violations", seconds=12.5, peak_mb=900),
+        run.Figure(1000, "query", "embedded", query="a", seconds=0.2),
+        run.Figure(1000, "query", "embedded", query="b", seconds=0.7),
+        run.Figure(1, targets.COLD_CLI, "process", seconds=0.140),
+        run.Figure(1, targets.IMPORT_OX, "process", seconds=0.100),
+    ]
+    verdicts = {t.text: t.judge(figures, [1000]) for t in targets.TARGETS}
+    assert verdicts["validation at N = 1000 ≤ 10 s"] == ("conforming: 9.50 s", "met")
+    assert verdicts["validation at N = 1000 with injected violations ≤ 12 s"][1] == "**missed**"
+    assert verdicts["validation peak memory at N = 1000 ≤ 1 GB"][1] == "met"
+    figure, verdict = verdicts["every catalogue query ≤ 0.5 s at N = 1000, embedded"]
+    assert verdict == "**missed**" and "1 of 2" in figure and "b 700 ms" in figure
+    assert verdicts["cold `hngraph query department-workload` ≤ `import pyoxigraph` + 50 ms"] == (
+        "query 140 ms, import pyoxigraph 100 ms: +40 ms",
+        "met",
+    )
+    assert verdicts["every catalogue query ≥ 50× faster than rdflib at N = 100"][1].startswith(
+        "not measured"
+    )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hngraph.errors import EXIT_OK, HngraphError
 from hngraph.server.limits import CLIENT_LIMIT, MAX_RESULT_BYTES
+
+if TYPE_CHECKING:  # the CLI imports every command to build its parser: keep this one light
+    import socket
 
 #: Numeric options: (attribute, type, smallest value). Checked in ``run`` so that a bad value is
 #: one line and exit 2, like every other error, before the socket is bound.
@@ -103,6 +106,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="MB",
         help="address-space limit of each query worker in MiB (0: none; default 2048)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="prepare everything at each start and keep no cache (default: cache what is "
+        "prepared in $HNGRAPH_CACHE or ~/.cache/hngraph, keyed by the data and the code)",
+    )
     return parser
 
 
@@ -120,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace, values: dict[str, float], sock: socket.socket) -> int:
     from hngraph import project
     from hngraph.server.app import ServeConfig, run_server
+    from hngraph.server.cache import cache_root
 
     root = project.project_root()
     queries = args.queries or root / "queries"
@@ -134,6 +144,7 @@ def _serve(args: argparse.Namespace, values: dict[str, float], sock: socket.sock
         workers=int(values["workers"]),
         memory_limit_mb=int(values["memory_limit"]),
         queries=queries if queries.is_dir() else None,
+        cache=None if args.no_cache else cache_root(),
     )
 
     def announce(url: str) -> None:

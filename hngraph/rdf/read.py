@@ -9,7 +9,6 @@ pyoxigraph only.
 
 from __future__ import annotations
 
-import logging
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -189,6 +188,8 @@ def read_quads(path: Path | str, *, accept: tuple[str, ...] | None = None) -> li
 @contextmanager
 def quiet_rdflib() -> Iterator[None]:
     """Mute rdflib's traceback for ill-typed literals (the shapes report them) and warnings."""
+    import logging  # here, not at the top: the embedded store's path does not need it
+
     logger = logging.getLogger("rdflib.term")
     level = logger.level
     logger.setLevel(logging.ERROR)

@@ -1,8 +1,14 @@
 """``hngraph serve``: resource pages with content negotiation and a read-only SPARQL endpoint.
 
 Built on Starlette (ASGI) and run by uvicorn. ``run_server`` takes a socket that is already
-bound (``hngraph.server.listen``), prepares everything (``hngraph.server.service``: the site
-graph, charts and the query worker pool), and only then listens and announces its URL.
+bound (``hngraph.server.listen``), prepares what ``/sparql`` needs (``hngraph.server.service``:
+the data with its release metadata, or both from the start cache, and the query worker pool),
+loads uvicorn and the query guard while the first worker loads the data, and listens and
+announces its URL once that worker can answer.
+
+After the URL is announced a background thread loads the site graph (when it came from the
+cache), makes the pages that are made lazily (``Service.warm``) and fills the cache, so the first
+visitor rarely waits for them.
 
 The parts, each testable on its own: ``resources`` (pages, conneg, release files), ``endpoint``
 (``/sparql``: protocol, limits, CORS), ``results`` (the HTML result table), ``responses``
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -94,6 +101,17 @@ def uvicorn_server(app: Any) -> Any:
     )
 
 
+def preload(server: Any) -> None:
+    """Load uvicorn's configuration and what the first ``/sparql`` request imports, so that the
+    first answer after the URL is announced is not slowed by imports."""
+    import anyio.to_thread  # noqa: F401  (run_in_threadpool)
+    import starlette.concurrency
+    import starlette.responses  # noqa: F401
+
+    if not server.config.loaded:
+        server.config.load()
+
+
 class _Stop(Exception):
     """SIGINT or SIGTERM: stop serving and clean up."""
 
@@ -112,10 +130,14 @@ def run_server(config: ServeConfig, sock: socket.socket, announce: Callable[[str
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     service: Service | None = None
     try:
-        service = prepare_service(config)
+        service = prepare_service(config, wait=False)  # the workers are loading the data
         server = uvicorn_server(create_app(service))
+        preload(server)
+        service.ready()
         listen(sock)
         announce(url_of(sock))
+        warming = threading.Thread(target=service.warm, name="hngraph-warm", daemon=True)
+        warming.start()  # the lazy pages, then the cache entry
         server.run(sockets=[sock])
     except _Stop:
         pass

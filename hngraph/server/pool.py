@@ -64,12 +64,20 @@ class _Worker:
     receive: Connection
     started: float = 0.0  # when its current query started (monotonic)
     cancelled: bool = field(default=False)
+    closed: bool = field(default=False)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def kill(self) -> None:
+        """Kill the process and close its pipes, once (the pool's ``close`` and a thread still
+        starting the worker may both ask)."""
         if self.process.poll() is None:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
         self.send.close()
         self.receive.close()
 
@@ -99,6 +107,7 @@ class QueryPool:
         self._busy: set[_Worker] = set()
         self._spares: list[_Worker] = []
         self._starting = 0
+        self._failed = 0  # workers that did not start
         self._waiting = 0
         self._all: set[_Worker] = set()
         self._cond = threading.Condition()
@@ -106,14 +115,44 @@ class QueryPool:
 
     def start(self) -> None:
         """Start every worker and spare and wait until each has loaded the data."""
-        workers = [self._launch() for _ in range(self.size + self.spare)]
-        for worker in workers:
-            self._await_ready(worker)
+        self.begin()
+        self.wait()
+
+    def begin(self, first: int | None = None) -> None:
+        """Start ``first`` workers (default: every worker and spare) without waiting; ``wait``
+        starts the rest once they are ready, so that they do not slow the first ones down."""
+        total = self.size + self.spare
+        wanted = total if first is None else max(1, min(first, total))
         with self._cond:
-            self._idle.extend(workers[: self.size])
-            self._spares.extend(workers[self.size :])
+            self._starting += wanted
+        for _ in range(wanted):  # each its own thread: sending the data waits for the child
+            starter = threading.Thread(target=self._start_one, name="hngraph-worker-start")
+            starter.daemon = True
+            starter.start()
+
+    def wait(self, ready: int | None = None) -> None:
+        """Return when ``ready`` workers (default: all, spares included) have loaded the data;
+        then start the missing ones in the background. ``PoolError`` if so many workers fail
+        to start that ``ready`` cannot be reached, or after ``STARTUP_TIMEOUT``."""
+        total = self.size + self.spare
+        wanted = total if ready is None else max(1, min(ready, total))
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        with self._cond:
+            while len(self._idle) + len(self._spares) < wanted:
+                now = time.monotonic()
+                if self._failed or now >= deadline:
+                    raise PoolError("a query worker did not start (could it load the data?)")
+                if len(self._idle) + len(self._spares) + self._starting < wanted:
+                    self._top_up()  # begin() started fewer than asked for here
+                self._cond.wait(deadline - now)
+            self._top_up()
 
     def _launch(self) -> _Worker:
+        """A new worker process, sent the data (which waits until the child reads it)."""
+        return self._feed(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        """A new worker process, not yet sent the data."""
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         command = [
@@ -143,9 +182,13 @@ class QueryPool:
         )
         with self._cond:
             self._all.add(worker)
+        return worker
+
+    def _feed(self, worker: _Worker) -> _Worker:
+        """Send the data to a spawned worker."""
         try:
             worker.send.send_bytes(self.data)
-        except OSError:
+        except (OSError, TypeError, ValueError):  # TypeError: the pool closed its pipe meanwhile
             self._discard(worker)
             raise PoolError("a query worker stopped before it could load the data") from None
         return worker
@@ -153,7 +196,7 @@ class QueryPool:
     def _await_ready(self, worker: _Worker) -> None:
         try:
             ready = worker.receive.poll(STARTUP_TIMEOUT) and worker.receive.recv() == "ready"
-        except (EOFError, OSError):
+        except (EOFError, OSError, TypeError, ValueError):  # or the pool closed it meanwhile
             ready = False
         if not ready:
             self._discard(worker)
@@ -171,20 +214,27 @@ class QueryPool:
         missing = self.size + self.spare
         missing -= len(self._idle) + len(self._busy) + len(self._spares) + self._starting
         for _ in range(max(missing, 0)):
+            try:  # the process now (it exists when this returns), the data in the background
+                spawned: _Worker | None = self._spawn()
+            except OSError:
+                spawned = None
             self._starting += 1
-            starter = threading.Thread(target=self._start_one, name="hngraph-worker-start")
+            starter = threading.Thread(
+                target=self._start_one, args=(spawned,), name="hngraph-worker-start"
+            )
             starter.daemon = True
             starter.start()
 
-    def _start_one(self) -> None:
+    def _start_one(self, spawned: _Worker | None = None) -> None:
         worker: _Worker | None
         try:
-            worker = self._launch()
+            worker = self._feed(spawned) if spawned is not None else self._launch()
             self._await_ready(worker)
         except (PoolError, OSError):
             worker = None
         with self._cond:
             self._starting -= 1
+            self._failed += worker is None
             if worker is not None and not self._closed:
                 if len(self._idle) + len(self._busy) < self.size:
                     self._idle.append(worker)

@@ -21,8 +21,6 @@ FILE_ALIASES = {
     "az": "az/index.html",
     "search": "search/index.html",
 }
-#: Release files made on first request rather than at start (``Resources.lazy``).
-LAZY_FILES = ("az/index.html", "search/index.html", "404.html", "mappings/hngraph.sssom.tsv")
 HTML = "text/html; charset=utf-8"
 VARY = {"Vary": "Accept"}
 #: The query editor (YASGUI) sends its queries with fetch() and injects one <style>: its page
@@ -67,25 +65,6 @@ class Resources:
 
     def __init__(self, service: Any) -> None:
         self.service = service
-        self._lazy: dict[str, tuple[bytes, str]] = {}
-
-    def lazy(self, name: str) -> tuple[bytes, str] | None:
-        """A release file the service did not prepare at start, made once when first asked for:
-        the A–Z list, the search page, the not-found page and the SSSOM mapping table."""
-        if name not in LAZY_FILES:
-            return None
-        if name not in self._lazy:
-            from hngraph.publish.mappings import sssom_tsv
-            from hngraph.publish.metadata import MAPPINGS_FILE
-            from hngraph.publish.site import finding_pages
-
-            if name == MAPPINGS_FILE:
-                tsv = "text/tab-separated-values; charset=utf-8"
-                self._lazy[name] = (sssom_tsv(self.service.site), tsv)
-            else:
-                for path, data in finding_pages(self.service.pages).items():
-                    self._lazy[path] = (data, HTML)
-        return self._lazy.get(name)
 
     def missing(self, request: Any, message: str, headers: dict[str, str] | None = None) -> Any:
         """404: the not-found page for a client that takes HTML, else one line of text."""
@@ -104,7 +83,7 @@ class Resources:
         """One release file, or 404."""
         from starlette.responses import Response
 
-        found = self.service.files.get(name) or self.lazy(name)
+        found = self.service.files.get(name)  # made on first request if lazy
         if found is None:
             return self.missing(request, "not found")
         data, media_type = found

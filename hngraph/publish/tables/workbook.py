@@ -35,17 +35,15 @@ def render_workbook(tables: Sequence[Table], about: About) -> bytes:
     bold = Font(bold=True)
     sheet = book.active
     sheet.title = ABOUT_SHEET
-    for row in _about_rows(tables, about):
-        sheet.append(row)
-        _as_text(sheet[sheet.max_row])
+    for number, row in enumerate(_about_rows(tables, about), start=1):
+        _append(sheet, number, row)
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 80
     for table in tables:
         sheet = book.create_sheet(table.name)
         sheet.append([c.name for c in table.columns])
-        for values in table.rows:
-            sheet.append(list(values))
-            _as_text(sheet[sheet.max_row])
+        for number, values in enumerate(table.rows, start=2):
+            _append(sheet, number, list(values))
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
@@ -82,12 +80,15 @@ def render_workbook(tables: Sequence[Table], about: About) -> bytes:
     return _fixed_times(raw.getvalue())
 
 
-def _as_text(cells: Sequence[Any]) -> None:
-    """Keep a text that starts with ``=`` a text: openpyxl would store it as a formula, which a
-    spreadsheet would then evaluate (a label ``=HYPERLINK(…)`` must show, not run)."""
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+def _append(sheet: Any, number: int, values: list[Any]) -> None:
+    """Append ``values`` as row ``number`` of ``sheet``, keeping a text that starts with ``=`` a
+    text: openpyxl would store it as a formula, which a spreadsheet would then evaluate (a label
+    ``=HYPERLINK(…)`` must show, not run). The cells are reached by their row number: asking
+    the sheet for its last row scans every cell, which made a workbook quadratic in its rows."""
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and value.startswith("="):
+            sheet.cell(row=number, column=column).data_type = "s"
 
 
 def _about_rows(tables: Sequence[Table], about: About) -> list[list[str]]:
