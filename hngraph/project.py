@@ -12,6 +12,7 @@ The files have one layout, ``ontology/``, ``data/`` and ``queries/`` under a roo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hngraph.errors import HngraphError
@@ -94,3 +95,17 @@ def queries_dir(root: Path) -> Path:
 def default_sources(root: Path) -> list[Path]:
     """The task lists built by default: every ``data/source/*.txt``."""
     return sorted((root / "data" / "source").glob("*.txt"))
+
+
+#: The environment variable that places every cache of hngraph (validation, serve).
+CACHE_ENV = "HNGRAPH_CACHE"
+
+
+def cache_dir() -> Path:
+    """The folder of hngraph's caches, outside the project (not created): ``$HNGRAPH_CACHE``,
+    else ``$XDG_CACHE_HOME/hngraph``, else ``~/.cache/hngraph``; each cache has a sub-folder."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "hngraph"

@@ -27,7 +27,8 @@ from importlib.util import find_spec
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-CACHE_ENV = "HNGRAPH_CACHE"
+from hngraph.project import cache_dir
+
 LAYOUT = "hngraph-serve-cache 1"  # bump when the layout of an entry changes
 KEEP = 3  # entries kept; older ones are removed when a new one is written
 LIBRARIES = ("pyoxigraph", "matplotlib", "openpyxl", "jinja2", "rdflib")
@@ -35,12 +36,8 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def cache_root() -> Path:
-    """The folder of the serve cache (not created)."""
-    base = os.environ.get(CACHE_ENV)
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = str(Path(xdg) / "hngraph") if xdg else str(Path.home() / ".cache" / "hngraph")
-    return Path(base) / "serve"
+    """The folder of the serve cache (not created): ``serve`` in hngraph's cache folder."""
+    return cache_dir() / "serve"
 
 
 def cache_key(data: Path, queries: Path | None, extra: Iterable[Path] = ()) -> str:

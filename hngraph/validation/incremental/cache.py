@@ -17,17 +17,9 @@ import os
 import tempfile
 from pathlib import Path
 
+from hngraph.project import cache_dir
+
 FORMAT = 1  # bump when the entries' documents change
-
-
-def cache_dir() -> Path:
-    """The cache's folder (it need not exist yet)."""
-    explicit = os.environ.get("HNGRAPH_CACHE")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "hngraph"
 
 
 class Cache:
