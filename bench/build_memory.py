@@ -65,7 +65,10 @@ def write_list(folder: Path, tasks: int, seed: int) -> Path:
     text = generate.list_text(material, seed, 1)
     metadata = dict(generate.list_metadata(seed, 1), slug=SLUG)
     _write(source, text.encode("utf-8"))
-    _write(source.with_suffix(".json"), (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode())
+    _write(
+        source.with_suffix(".json"),
+        (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode(),
+    )
     translations = generate.translation_path(source)
     translations.parent.mkdir(parents=True, exist_ok=True)
     _write(translations, _translations(text).encode("utf-8"))
@@ -116,7 +119,10 @@ def measure(tasks: int, out: Path, seed: int) -> dict:
     built = folder / "built"
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", "--"]
     argv += ["build", "--source", str(source), "--out", str(built)]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=folder, capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - started
@@ -152,7 +158,8 @@ def markdown(figures: list[dict]) -> str:
             verdict = f"({verdict} at this size; the target is at {TARGET_TASKS:,})"
         lines.append(
             f"| {figure['tasks']:,} | {figure['triples']:,} | {figure['bytes'] / 1e6:.1f} | "
-            f"{figure['seconds']:.1f} | {figure['peak_mb']:.0f} | ≤ {TARGET_MB:.0f} MB | {verdict} |"
+            f"{figure['seconds']:.1f} | {figure['peak_mb']:.0f} | ≤ {TARGET_MB:.0f} MB "
+            f"| {verdict} |"
         )
     return "\n".join(lines)
 

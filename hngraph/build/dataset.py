@@ -4,9 +4,10 @@
 is written), then streams Turtle into a temporary file that is renamed into place at the end: the
 shared triples (ontology, registry, the dataset description) are held, each list's are made and
 written a part at a time (the list's description, then each task with its measures,
-responsibilities and judgements), so memory holds one task's triples, not the whole graph. ``--check`` streams the same bytes against the
-committed file. ``build_dataset`` and ``render`` build and serialise the whole graph in memory
-(small data, tests); they give the same bytes as the stream.
+responsibilities and judgements), so memory holds one task's triples, not the whole graph.
+``--check`` streams the same bytes against the committed file. ``build_dataset`` and ``render``
+build and serialise the whole graph in memory (small data, tests); they give the same bytes as
+the stream.
 """
 
 from __future__ import annotations
@@ -149,22 +150,13 @@ def _collect_part(
         pairs.append((predicate, value))
 
 
-def _collect(
-    triples: Iterable[tuple[URIRef, URIRef, Node]],
-    groups: dict[Group, Subjects],
-    only: str | None = None,
-) -> None:
-    """File triples by group and subject; with ``only`` (a slug), all must be in that list."""
+def _collect(triples: Iterable[tuple[URIRef, URIRef, Node]], groups: dict[Group, Subjects]) -> None:
+    """File triples by group and subject (a blank node subject goes with the shared ones)."""
     placed: dict[Node, list[tuple[URIRef, Node]]] = {}
     for subject, predicate, value in triples:
         pairs = placed.get(subject)
         if pairs is None:
             group = group_key(str(subject)) if isinstance(subject, URIRef) else (0,)
-            if only is not None and group not in groups:
-                raise HngraphError(
-                    f"<{subject}> is made with list {only!r} but is not under its IRI: a list's "
-                    "triples must be about its own resources, or the file's order breaks"
-                )
             pairs = placed[subject] = groups.setdefault(group, {}).setdefault(subject, [])
         pairs.append((predicate, value))
 

@@ -10,9 +10,9 @@ rdflib graph (the in-memory reference, for small data and tests).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import cast
 
@@ -64,8 +64,9 @@ class Build:
     """A checked build: every list with its inputs resolved, ready to give its triples.
 
     ``shared_triples`` (ontology, schemes, registry, lineage, dataset description) and
-    ``list_triples`` (one list with its judgements) together are the whole dataset; a writer can
-    take one list at a time, so memory holds one list's triples plus the shared ones.
+    ``list_triples`` (one list with its judgements) together are the whole dataset. A writer can
+    take a list in parts (``list_parts``: its description, then one task at a time), so memory
+    holds one task's triples plus the shared ones.
     """
 
     task_lists: tuple[TaskList, ...]
