@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from hngraph.build import dataset
 from hngraph.build.knowledge import Triple
@@ -188,7 +188,7 @@ def test_concepts_are_typed_skos_concept_explicitly(graph: Graph) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Streaming: the file holds exactly the in-memory reference graph, one list at a time
+# Streaming: the file holds exactly the in-memory reference graph, one task at a time
 # ---------------------------------------------------------------------------------------------
 
 
@@ -287,6 +287,41 @@ def test_the_build_streams_one_task_at_a_time(
         else:
             assert set(re.findall(rf"/id/list/{slug}/task/([0-9]+)", text)) == {str(part)}
             assert set(re.findall(r"/id/list/([a-z0-9-]+)", text)) == {slug}
+
+
+def test_shared_subjects_of_a_list_and_escaped_texts_stream_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared triples about a list's resources wait for their place among its parts (before
+    the tasks, merged into a task's block, after the last task); texts that need escapes come
+    out as the whole-graph writer writes them."""
+    second = tmp_path / SECOND.name
+    text = SECOND.read_text(encoding="utf-8").replace("专项督导", '专项"督导"\\a\\n', 1)
+    second.write_text(text, encoding="utf-8")
+    second.with_suffix(".json").write_bytes(SECOND.with_suffix(".json").read_bytes())
+    slug = "synthetic-second-list"
+    list_iri = f"https://w3id.org/hngraph/id/list/{slug}"
+    extra: list[Triple] = [
+        (URIRef(f"{list_iri}/aaa"), RDFS.comment, Literal("before the tasks")),
+        (URIRef(task_iri(slug, 2)), RDFS.comment, Literal('a "quoted" \\ text\n', lang="en")),
+        (URIRef(f"{task_iri(slug, 1)}/zzz"), RDFS.comment, Literal("after task 1's parts")),
+        (URIRef(f"{list_iri}/zzz"), RDFS.comment, Literal("after the last task")),
+    ]
+    shared = Build.shared_triples
+
+    def with_extra(self: Build) -> Iterator[Triple]:
+        yield from shared(self)
+        yield from extra
+
+    monkeypatch.setattr(Build, "shared_triples", with_extra)
+    streamed = _streamed([SEED, second], ROOT)
+    reference = dataset.build_dataset([SEED, second], ROOT)
+    assert streamed == dataset.render(reference)[dataset.DATASET_NAME]
+    assert _from_oxigraph(streamed) == set(reference)
+    written = streamed.decode("utf-8")
+    assert '专项\\"督导\\"\\\\a\\\\n' in written
+    assert 'a \\"quoted\\" \\\\ text\\n' in written
+    assert written.count(f"<{task_iri(slug, 2)}>\n") == 1
 
 
 def _with_extra_triple(monkeypatch: pytest.MonkeyPatch, part: int, triple: Triple) -> None:
