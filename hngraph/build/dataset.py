@@ -1,11 +1,13 @@
 """The built dataset's files: stream them, write atomically, check committed copies are fresh.
 
 ``hngraph build`` parses and checks every source first (errors name file, line and task; nothing
-is written), then streams Turtle one list at a time into a temporary file that is renamed into
-place at the end: memory holds one list's triples plus the shared ones (ontology, registry, the
-dataset description), not the whole graph. ``--check`` streams the same bytes against the
-committed file. ``build_dataset`` and ``render`` build and serialise the whole graph in memory
-(small data, tests); they give the same bytes as the stream.
+is written), then streams Turtle into a temporary file that is renamed into place at the end: the
+shared triples (ontology, registry, the dataset description) are held, each list's are made and
+written a part at a time (the list's description, then each task with its measures,
+responsibilities and judgements), so memory holds one task's triples, not the whole graph.
+``--check`` streams the same bytes against the committed file. ``build_dataset`` and ``render``
+build and serialise the whole graph in memory (small data, tests); they give the same bytes as
+the stream.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def build_dataset(sources: Sequence[Path], root: Path) -> Graph:
 
 
 def stream(build: Build, sink: Sink) -> None:
-    """Write the dataset's Turtle to ``sink`` one group of subjects (a list) at a time."""
+    """Write the dataset's Turtle to ``sink``: the shared groups whole, each list by parts."""
     writer = TurtleWriter(sink, DATASET_PREFIXES, HEADER, key=subject_key)
     pending: dict[Group, Subjects] = {}
     _collect(build.shared_triples(), pending)
@@ -90,27 +92,71 @@ def stream(build: Build, sink: Sink) -> None:
     for group in sorted(pending.keys() | lists.keys()):
         subjects = pending.pop(group, {})
         task_list = lists.get(group)
-        if task_list is not None:
-            _collect(build.list_triples(task_list), {group: subjects}, only=task_list.slug)
-        writer.write_subjects(subjects)
+        if task_list is None:
+            writer.write_subjects(subjects)
+        else:
+            _stream_list(build, task_list, group, subjects, writer)
 
 
-def _collect(
-    triples: Iterable[tuple[URIRef, URIRef, Node]],
-    groups: dict[Group, Subjects],
-    only: str | None = None,
+def _stream_list(
+    build: Build, task_list: TaskList, group: Group, held: Subjects, writer: TurtleWriter
 ) -> None:
-    """File triples by group and subject; with ``only`` (a slug), all must be in that list."""
+    """Write one list's group a part at a time, in the same order as the whole group at once.
+
+    ``held`` starts with the group's shared subjects. After each part, the held subjects whose
+    key is below the part's ``before`` are complete (later parts are about later IRIs) and are
+    written, in order; the rest wait. A later part that is about a subject already written would
+    break the file's order: it is an error, never a second block.
+    """
+    floor: tuple | None = None
+    for triples, before in build.list_parts(task_list):
+        _collect_part(triples, group, held, floor, task_list.slug)
+        if before is None:
+            ready = list(held)
+        else:
+            limit = subject_key(before)
+            floor = limit if floor is None or limit > floor else floor
+            ready = [subject for subject in held if subject_key(subject) < limit]
+        if ready:
+            writer.write_subjects({subject: held.pop(subject) for subject in ready})
+    if held:
+        writer.write_subjects(held)
+
+
+def _collect_part(
+    triples: Iterable[tuple[URIRef, URIRef, Node]],
+    group: Group,
+    held: Subjects,
+    floor: tuple | None,
+    slug: str,
+) -> None:
+    """File one part's triples by subject into ``held``; each must be in the list's group, and a
+    subject not held must come after the subjects already written (key not below ``floor``)."""
+    for subject, predicate, value in triples:
+        pairs = held.get(subject)
+        if pairs is None:
+            iri = str(subject)
+            if not isinstance(subject, URIRef) or group_key(iri) != group:
+                raise HngraphError(
+                    f"<{subject}> is made with list {slug!r} but is not under its IRI: a list's "
+                    "triples must be about its own resources, or the file's order breaks"
+                )
+            if floor is not None and subject_key(iri) < floor:
+                raise HngraphError(
+                    f"<{subject}> is made with a later part of list {slug!r} than its place in "
+                    "the file: a part's triples must be about its own task's resources"
+                )
+            pairs = held[subject] = []
+        pairs.append((predicate, value))
+
+
+def _collect(triples: Iterable[tuple[URIRef, URIRef, Node]], groups: dict[Group, Subjects]) -> None:
+    """File triples by group and subject (a blank node subject goes with the shared ones)."""
     placed: dict[Node, list[tuple[URIRef, Node]]] = {}
     for subject, predicate, value in triples:
         pairs = placed.get(subject)
         if pairs is None:
             group = group_key(str(subject)) if isinstance(subject, URIRef) else (0,)
-            if only is not None and group not in groups:
-                raise HngraphError(
-                    f"<{subject}> is made with list {only!r} but is not under its IRI: a list's "
-                    "triples must be about its own resources, or the file's order breaks"
-                )
             pairs = placed[subject] = groups.setdefault(group, {}).setdefault(subject, [])
         pairs.append((predicate, value))
 

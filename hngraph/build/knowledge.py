@@ -170,8 +170,24 @@ class Knowledge:
 
     def triples(self, task_list: TaskList) -> Iterator[Triple]:
         """One list's judgement and direct triples (already checked by ``load_knowledge``)."""
-        seen: dict[tuple[str, URIRef], int] = {}
+        return self.row_triples(task_list, self.rows.get(task_list.slug, ()))
+
+    def rows_by_task(self, task_list: TaskList) -> dict[int, tuple[tuple[Kind, Row], ...]]:
+        """One list's rows grouped by task number, in the order of ``rows``."""
+        grouped: dict[int, list[tuple[Kind, Row]]] = {}
         for kind, row in self.rows.get(task_list.slug, ()):
+            grouped.setdefault(row.task, []).append((kind, row))
+        return {task: tuple(found) for task, found in grouped.items()}
+
+    def row_triples(
+        self, task_list: TaskList, rows: Iterable[tuple[Kind, Row]]
+    ) -> Iterator[Triple]:
+        """The judgement and direct triples of some of a list's (checked) rows.
+
+        A row's triples are about its task, its measure, or the judgement under either IRI.
+        """
+        seen: dict[tuple[str, URIRef], int] = {}
+        for kind, row in rows:
             yield from _judgement(kind, row, task_list, self.concepts, seen)
 
 

@@ -1,8 +1,10 @@
 """Turn parsed task lists, the organisation registry and the ontology into RDF triples.
 
 ``prepare_build`` checks every input first; the resulting ``Build`` gives the shared triples and
-then one list's triples at a time, which ``build.dataset`` streams to Turtle. ``build_graph``
-puts the same triples into one rdflib graph (the in-memory reference, for small data and tests).
+then one list's triples at a time, in parts (the list's own description, then each task with its
+measures, responsibilities and judgements), which ``build.dataset`` streams to Turtle so that
+memory holds one task's triples, not the list's. ``build_graph`` puts the same triples into one
+rdflib graph (the in-memory reference, for small data and tests).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import cast
 
@@ -52,13 +55,18 @@ TRANSLATION_NOTE_ZH = (
 )
 
 
+#: Some of a list's triples, and the least IRI that the list's later parts are about (None: last).
+Part = tuple[Iterable[Triple], str | None]
+
+
 @dataclass(frozen=True)
 class Build:
     """A checked build: every list with its inputs resolved, ready to give its triples.
 
     ``shared_triples`` (ontology, schemes, registry, lineage, dataset description) and
-    ``list_triples`` (one list with its judgements) together are the whole dataset; a writer can
-    take one list at a time, so memory holds one list's triples plus the shared ones.
+    ``list_triples`` (one list with its judgements) together are the whole dataset. A writer can
+    take a list in parts (``list_parts``: its description, then one task at a time), so memory
+    holds one task's triples plus the shared ones.
     """
 
     task_lists: tuple[TaskList, ...]
@@ -76,8 +84,28 @@ class Build:
 
     def list_triples(self, task_list: TaskList) -> Iterator[Triple]:
         """One list's triples: description, tasks, measures, responsibilities, judgements."""
-        yield from _task_list_triples(task_list, self.inputs, _translations(task_list, self.inputs))
-        yield from self.knowledge.triples(task_list)
+        for triples, _before in self.list_parts(task_list):
+            yield from triples
+
+    def list_parts(self, task_list: TaskList) -> Iterator[Part]:
+        """One list's triples in parts: the list's own description (with every ``hn:hasTask``),
+        then each task with its measures, responsibilities and judgements.
+
+        Each part comes with ``before``: the IRI of the next task, the least IRI that later
+        parts are about (their subjects are that task's or later ones' resources), or None for
+        the last part. A writer may write the subjects below it as soon as the part is in.
+        """
+        translations = _translations(task_list, self.inputs)
+        judgements = self.knowledge.rows_by_task(task_list)
+        slug, tasks = task_list.slug, task_list.tasks
+        following = [task_iri(slug, task.number) for task in tasks[1:]]
+        yield _list_description(task_list, self.inputs), task_iri(slug, tasks[0].number)
+        for task, before in zip(tasks, [*following, None], strict=True):
+            triples = chain(
+                _task_triples(task_list, task, self.inputs.registry, translations),
+                self.knowledge.row_triples(task_list, judgements.get(task.number, ())),
+            )
+            yield triples, before
 
 
 def prepare_build(task_lists: Sequence[TaskList], inputs: BuildInputs) -> Build:
@@ -145,11 +173,8 @@ def source_path_text(source: Path, root: Path) -> str:
         return source.name
 
 
-def _task_list_triples(
-    task_list: TaskList,
-    inputs: BuildInputs,
-    translations: dict[tuple[int, int], str],
-) -> Iterator[Triple]:
+def _list_description(task_list: TaskList, inputs: BuildInputs) -> Iterator[Triple]:
+    """The list and its source text: title, labels, metadata, checksum, and every task it has."""
     slug = task_list.slug
     the_list = URIRef(list_iri_of(slug))
     source = HNID[f"list/{slug}/source"]
@@ -180,9 +205,8 @@ def _task_list_triples(
     yield (source, DCAT.byteSize, Literal(task_list.byte_size, datatype=XSD.nonNegativeInteger))
     yield (source, DCTERMS.format, Literal("text/plain; charset=utf-8"))
     yield (source, HN.sourcePath, Literal(source_path_text(task_list.source, inputs.root)))
-
     for task in task_list.tasks:
-        yield from _task_triples(task_list, task, inputs.registry, translations)
+        yield (the_list, _HN.hasTask, URIRef(task_iri(slug, task.number)))
 
 
 class _Terms:
@@ -225,7 +249,6 @@ def _task_triples(
     slug = task_list.slug
     node = URIRef(task_iri(slug, task.number))
     the_list = URIRef(list_iri_of(slug))
-    yield (the_list, _HN.hasTask, node)
     yield (node, _RDF.type, _HN.Task)
     yield (node, _HN.taskList, the_list)
     yield (node, _HN.taskNumber, _number(task.number))

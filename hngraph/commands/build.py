@@ -14,7 +14,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "build",
         help="build the dataset from the source task lists",
         description="Parse the task lists, resolve departments through the registry and write "
-        "the dataset (byte-stable Turtle, streamed one list at a time). Writes are atomic: an "
+        "the dataset (byte-stable Turtle, streamed one task at a time). Writes are atomic: an "
         "error writes nothing.",
     )
     parser.add_argument(

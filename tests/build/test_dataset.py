@@ -1,10 +1,11 @@
-"""Build: counts, lead/support, determinism, freshness, atomic failure, streaming list by list."""
+"""Build: counts, lead/support, determinism, freshness, atomic failure, streaming task by task."""
 
 from __future__ import annotations
 
 import importlib.util
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -13,11 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from hngraph.build import dataset
 from hngraph.build.knowledge import Triple
-from hngraph.build.triples import Build
+from hngraph.build.triples import Build, Part
 from hngraph.commands.main import main
 from hngraph.errors import HngraphError
 from hngraph.rdf.convert import to_rdflib
@@ -187,7 +188,7 @@ def test_concepts_are_typed_skos_concept_explicitly(graph: Graph) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Streaming: the file holds exactly the in-memory reference graph, one list at a time
+# Streaming: the file holds exactly the in-memory reference graph, one task at a time
 # ---------------------------------------------------------------------------------------------
 
 
@@ -253,31 +254,87 @@ def test_the_order_of_sources_does_not_change_the_file(corpus: tuple[Path, list[
     assert _streamed(sources[:3], root) == _streamed(sources[:3][::-1], root)
 
 
-def test_the_build_streams_one_list_at_a_time(
+def test_the_build_streams_one_task_at_a_time(
     corpus: tuple[Path, list[Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each list's triples are made only after the previous list's Turtle has been written."""
+    """Each part of a list (its description, then each task) is made only after the previous
+    part's Turtle has been written, and a task's write holds that task's resources only."""
     root, sources = corpus
-    events: list[tuple[str, str]] = []
-    list_triples = Build.list_triples
+    events: list[tuple[str, str, int]] = []
+    list_parts = Build.list_parts
 
-    def spy(self: Build, task_list: TaskList) -> Iterator[Triple]:
-        events.append(("make", task_list.slug))
-        yield from list_triples(self, task_list)
+    def spy(self: Build, task_list: TaskList) -> Iterator[Part]:
+        for index, part in enumerate(list_parts(self, task_list)):
+            events.append(("make", task_list.slug, index))
+            yield part
 
     class Sink:
         def write(self, data: bytes) -> int:
-            events.append(("write", data.decode("utf-8")))
+            events.append(("write", data.decode("utf-8"), 0))
             return len(data)
 
-    monkeypatch.setattr(Build, "list_triples", spy)
+    monkeypatch.setattr(Build, "list_parts", spy)
     dataset.stream(dataset.prepare(sources[:3], root), Sink())
-    made = [i for i, (kind, _) in enumerate(events) if kind == "make"]
-    assert [events[i][1] for i in made] == ["synthetic-1", "synthetic-2", "synthetic-3"]
-    for index, slug in zip(made, ["synthetic-1", "synthetic-2", "synthetic-3"], strict=True):
-        kind, text = events[index + 1]
-        assert kind == "write" and f"/id/list/{slug}/task/1>" in text
-        assert "/task/" not in text.replace(f"/id/list/{slug}/", "")
+    made = [i for i, (kind, _, _) in enumerate(events) if kind == "make"]
+    slugs = ["synthetic-1", "synthetic-2", "synthetic-3"]
+    assert [events[i][1:] for i in made] == [(s, n) for s in slugs for n in range(31)]
+    for index in made:
+        _, slug, part = events[index]
+        kind, text, _ = events[index + 1]
+        assert kind == "write"
+        if part == 0:
+            assert f"<https://w3id.org/hngraph/id/list/{slug}>\n" in text
+        else:
+            assert set(re.findall(rf"/id/list/{slug}/task/([0-9]+)", text)) == {str(part)}
+            assert set(re.findall(r"/id/list/([a-z0-9-]+)", text)) == {slug}
+
+
+def test_shared_subjects_of_a_list_and_escaped_texts_stream_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared triples about a list's resources wait for their place among its parts (before
+    the tasks, merged into a task's block, after the last task); texts that need escapes come
+    out as the whole-graph writer writes them."""
+    second = tmp_path / SECOND.name
+    text = SECOND.read_text(encoding="utf-8").replace("专项督导", '专项"督导"\\a\\n', 1)
+    second.write_text(text, encoding="utf-8")
+    second.with_suffix(".json").write_bytes(SECOND.with_suffix(".json").read_bytes())
+    slug = "synthetic-second-list"
+    list_iri = f"https://w3id.org/hngraph/id/list/{slug}"
+    extra: list[Triple] = [
+        (URIRef(f"{list_iri}/aaa"), RDFS.comment, Literal("before the tasks")),
+        (URIRef(task_iri(slug, 2)), RDFS.comment, Literal('a "quoted" \\ text\n', lang="en")),
+        (URIRef(f"{task_iri(slug, 1)}/zzz"), RDFS.comment, Literal("after task 1's parts")),
+        (URIRef(f"{list_iri}/zzz"), RDFS.comment, Literal("after the last task")),
+    ]
+    shared = Build.shared_triples
+
+    def with_extra(self: Build) -> Iterator[Triple]:
+        yield from shared(self)
+        yield from extra
+
+    monkeypatch.setattr(Build, "shared_triples", with_extra)
+    streamed = _streamed([SEED, second], ROOT)
+    reference = dataset.build_dataset([SEED, second], ROOT)
+    assert streamed == dataset.render(reference)[dataset.DATASET_NAME]
+    assert _from_oxigraph(streamed) == set(reference)
+    written = streamed.decode("utf-8")
+    assert '专项\\"督导\\"\\\\a\\\\n' in written
+    assert 'a \\"quoted\\" \\\\ text\\n' in written
+    assert written.count(f"<{task_iri(slug, 2)}>\n") == 1
+
+
+def _with_extra_triple(monkeypatch: pytest.MonkeyPatch, part: int, triple: Triple) -> None:
+    """Make ``Build.list_parts`` add ``triple`` to part ``part`` of the second list."""
+    list_parts = Build.list_parts
+
+    def patched(self: Build, task_list: TaskList) -> Iterator[Part]:
+        for index, (triples, before) in enumerate(list_parts(self, task_list)):
+            if task_list.slug == "synthetic-second-list" and index == part:
+                triples = [*triples, triple]
+            yield triples, before
+
+    monkeypatch.setattr(Build, "list_parts", patched)
 
 
 def test_a_failure_while_streaming_writes_nothing(
@@ -286,20 +343,32 @@ def test_a_failure_while_streaming_writes_nothing(
     out = tmp_path / "out"
     assert main(["build", "--out", str(out)]) == 0
     before = (out / "hngraph.ttl").read_bytes()
-    list_triples = Build.list_triples
-
-    def with_a_blank_node(self: Build, task_list: TaskList) -> Iterator[Triple]:
-        yield from list_triples(self, task_list)
-        if task_list.slug == "synthetic-second-list":
-            yield (URIRef(task_iri(task_list.slug, 1)), HN.text, BNode())
-
-    monkeypatch.setattr(Build, "list_triples", with_a_blank_node)
+    task = URIRef(task_iri("synthetic-second-list", 1))
+    _with_extra_triple(monkeypatch, 1, (task, HN.text, BNode()))
     for target in (out, tmp_path / "new" / "out"):
         with pytest.raises(HngraphError, match="blank node"):
             dataset.write_dataset([SEED, SECOND], ROOT, target)
     assert (out / "hngraph.ttl").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS", "hngraph.ttl"]
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    ("part", "subject", "words"),
+    [
+        (2, task_iri("synthetic-second-list", 1), "later part of list"),
+        (0, task_iri(SLUG, 1), "is not under its IRI"),
+    ],
+    ids=["an-earlier-task", "another-list"],
+)
+def test_a_part_about_a_resource_outside_its_place_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part: int, subject: str, words: str
+) -> None:
+    """A triple about a subject already written (or another list's) never makes a second block."""
+    _with_extra_triple(monkeypatch, part, (URIRef(subject), HN.text, Literal("x", lang="zh")))
+    with pytest.raises(HngraphError, match=words):
+        dataset.write_dataset([SEED, SECOND], ROOT, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
