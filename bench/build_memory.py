@@ -18,7 +18,6 @@ counted by streaming the written Turtle through pyoxigraph's parser.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib.util
 import json
 import os
@@ -36,7 +35,6 @@ DEFAULT_TASKS = (100_000,)
 TARGET_MB = 500.0
 TARGET_TASKS = 100_000
 TARGET = "one list of 100,000 tasks builds in ≤ 500 MB peak"
-SLUG = "synthetic-big"
 
 
 def _generate() -> ModuleType:
@@ -52,44 +50,9 @@ def _generate() -> ModuleType:
 
 
 def write_list(folder: Path, tasks: int, seed: int) -> Path:
-    """Write one synthetic list of ``tasks`` tasks as a project folder; return its source path."""
-    generate = _generate()
-    material = dataclasses.replace(generate.load_material(ROOT), task_count=tasks)
-    for name in generate.LINKED:
-        link, target = folder / name, (ROOT / name).resolve()
-        if target.exists() and not link.is_symlink():
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(target, target_is_directory=target.is_dir())
-    source = folder / "data" / "source" / f"{SLUG}.txt"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    text = generate.list_text(material, seed, 1)
-    metadata = dict(generate.list_metadata(seed, 1), slug=SLUG)
-    _write(source, text.encode("utf-8"))
-    _write(
-        source.with_suffix(".json"),
-        (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode(),
-    )
-    translations = generate.translation_path(source)
-    translations.parent.mkdir(parents=True, exist_ok=True)
-    _write(translations, _translations(text).encode("utf-8"))
-    return source
-
-
-def _translations(text: str) -> str:
-    """Placeholder translations of every measure (the layout of data/translations)."""
-    from hngraph.source.parse import parse_text
-
-    rows = ["task\tmeasure\tzh\ten"]
-    for task in parse_text(text, SLUG)[2]:
-        for measure in task.measures:
-            english = f"[synthetic test data] task {task.number}, measure {measure.number}"
-            rows.append(f"{task.number}\t{measure.number}\t{measure.text}\t{english}")
-    return "\n".join(rows) + "\n"
-
-
-def _write(path: Path, data: bytes) -> None:
-    if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
+    """Write one synthetic list of ``tasks`` tasks as a project folder; return its source path
+    (``bench/generate.py``'s big list, the one ``bench/run.py --build-100k`` builds)."""
+    return _generate().write_big_list(folder, tasks, seed, project=ROOT)
 
 
 def vm_hwm_mb() -> float:
