@@ -11,7 +11,8 @@ process (``--child``) so that one does not disturb the other's memory.
 
 The corpus (``bench/generate.py``, same seed as ``bench/run.py``) is built once per N with
 ``hngraph build`` and converted to N-Triples under ``--out`` (git-ignored); later runs reuse it.
-Results go to ``--out/queries-scale-<stamp>.json``; ``--report FILE`` prints an earlier table.
+Results go to ``--out/queries-scale-<stamp>.json``; ``--report FILE`` prints an earlier table,
+``--report BEFORE AFTER`` two runs side by side.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def table(results: dict) -> str:
     names = sorted(set(big) | set(small) | set(ref))
     for name in names:
         emb, emb100, slow = big.get(name), small.get(name), ref.get(name, "–")
-        limit = "–" if name not in big else ("met" if emb is not None and emb <= LIMIT_S else "**missed**")
+        limit = "–" if name not in big else _verdict(emb is not None and emb <= LIMIT_S)
         if slow == "–" or emb100 is None:
             ratio, verdict = "–", "–"
         elif slow is None:  # rdflib over the cap: the ratio is at least cap / embedded
@@ -156,6 +157,48 @@ def table(results: dict) -> str:
     return "\n".join(lines) + "\n\n" + loads + "\n"
 
 
+def _verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def compare(before: dict, after: dict) -> str:
+    """Two runs side by side (before → after); ✗ marks a missed target."""
+    cap = after["rdflib_cap"]
+
+    def ratio(slow: float | None, emb: float | None) -> str:
+        if emb is None:
+            return "–"
+        if slow is None:
+            return f"> {cap / emb:.0f}×"
+        return f"{slow / emb:.1f}×" + (" ✗" if slow / emb < RATIO else "")
+
+    def big(value: float | None) -> str:
+        return _fmt(value, cap) + (" ✗" if value is None or value > LIMIT_S else "")
+
+    lines = [
+        "| query | embedded N=1000 | embedded N=100 | rdflib N=100 | rdflib ÷ embedded N=100 |",
+        "|---|---|---|---|---|",
+    ]
+    for name in sorted(after["embedded-1000"]["times"]):
+        cells = []
+        for key, show in (
+            ("embedded-1000", big),
+            ("embedded-100", lambda v: _fmt(v, cap)),
+            ("rdflib-100", lambda v: _fmt(v, cap)),
+        ):
+            old, new = before[key]["times"].get(name), after[key]["times"].get(name)
+            cells.append(f"{show(old)} → {show(new)}")
+        old_ratio = ratio(
+            before["rdflib-100"]["times"].get(name), before["embedded-100"]["times"].get(name)
+        )
+        new_ratio = ratio(
+            after["rdflib-100"]["times"].get(name), after["embedded-100"]["times"].get(name)
+        )
+        cells.append(f"{old_ratio} → {new_ratio}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
@@ -165,7 +208,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", default="", help="query names, comma-separated (default all)")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib at N = 100")
     parser.add_argument("--sizes", default="100,1000", help="embedded sizes (default 100,1000)")
-    parser.add_argument("--report", type=Path, help="print the table of an earlier JSON, exit")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="print the table of an earlier run (two runs: before → after), exit",
+    )
     parser.add_argument("--child", choices=("embedded", "rdflib"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     return parser
@@ -180,7 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(answer))
         return 0
     if args.report:
-        print(table(json.loads(args.report.read_text(encoding="utf-8"))))
+        runs = [json.loads(path.read_text(encoding="utf-8")) for path in args.report]
+        print(table(runs[0]) if len(runs) == 1 else compare(runs[0], runs[-1]))
         return 0
     sys.path.insert(0, str(HERE))
     import generate
