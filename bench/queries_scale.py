@@ -76,7 +76,24 @@ def child(data: Path, backend: str, repeat: int, cap: int, only: set[str]) -> di
     loaded = time.perf_counter() - started
     times: dict[str, float | None] = {}
     rows: dict[str, int] = {}
-    signal.signal(signal.SIGALRM, _timeout)
+    previous = signal.signal(signal.SIGALRM, _timeout)
+    try:
+        _time_all(catalogue, store, repeat, cap, only, times, rows)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    return {"load_s": loaded, "times": times, "rows": rows, "load_1min": os.getloadavg()[0]}
+
+
+def _time_all(
+    catalogue: dict,
+    store: object,
+    repeat: int,
+    cap: int,
+    only: set[str],
+    times: dict[str, float | None],
+    rows: dict[str, int],
+) -> None:
+    """Fill ``times`` (median seconds, None past the cap) and ``rows`` for each query."""
     for name, query in sorted(catalogue.items()):
         if only and name not in only:
             continue
@@ -98,8 +115,11 @@ def child(data: Path, backend: str, repeat: int, cap: int, only: set[str]) -> di
             times[name] = None
             continue
         times[name] = statistics.median(samples[1:] if repeat > 1 else samples)
-        print(f"  {backend} {name}: {times[name]:.4f} s", file=sys.stderr, flush=True)
-    return {"load_s": loaded, "times": times, "rows": rows, "load_1min": os.getloadavg()[0]}
+        print(
+            f"  {getattr(store, 'name', '')} {name}: {times[name]:.4f} s",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def run_child(data: Path, backend: str, repeat: int, cap: int, only: str) -> dict:
