@@ -45,8 +45,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
-from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
@@ -54,12 +53,12 @@ from hngraph.rdf.convert import to_oxigraph
 from hngraph.validation.fast.shapes import (
     PathPlan,
     Unsupported,
+    constraint_query,
     custom_component,
     deactivated,
     inverse,
     members,
     parameters,
-    select_query,
     shacl_path,
 )
 
@@ -361,14 +360,7 @@ class _Query:
         self.scopes = 0
 
     def compile(self) -> None:
-        prefixes, text = select_query(self.owner.g, self.constraint, self.path)
-        for name in ("shapesGraph", "currentShape", "value"):
-            if f"${name}" in text:
-                raise Unsupported(f"the query uses ${name}")
-        try:
-            query = translateQuery(parseQuery(prefixes + text))
-        except Exception as error:  # rdflib's parser raises pyparsing errors
-            raise Unsupported(f"query not understood: {error}") from None
+        query = constraint_query(self.owner.g, self.constraint, self.path)
         self.scope = self.owner.slot("q") + ":"
         self.prebound = True
         self.pattern(query.algebra, set(), emit=True)

@@ -8,10 +8,15 @@ the one path compiler: a SHACL property path as a path plan, which the reach wal
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 #: Parameters that constrain nothing themselves: metadata, targets, and the companions read
@@ -135,6 +140,22 @@ def select_query(shapes: Graph, constraint: Node, path: Node | None) -> tuple[st
             if prefix is not None and namespace is not None:
                 found[str(prefix)] = str(namespace)
     return "".join(f"PREFIX {p}: <{n}>\n" for p, n in sorted(found.items())), text
+
+
+def constraint_query(shapes: Graph, constraint: Node, path: Node | None) -> Query:
+    """A SPARQL constraint's query as rdflib's algebra (``Unsupported`` when it reads the shapes
+    graph, ``$currentShape`` or ``$value``, or when rdflib cannot parse it)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    prefixes, text = select_query(shapes, constraint, path)
+    for name in ("shapesGraph", "currentShape", "value"):
+        if f"${name}" in text:
+            raise Unsupported(f"the query uses ${name}")
+    try:
+        return translateQuery(parseQuery(prefixes + text))
+    except Exception as error:  # rdflib's parser raises pyparsing errors
+        raise Unsupported(f"query not understood: {error}") from None
 
 
 def inverse(path: PathPlan) -> PathPlan:

@@ -41,8 +41,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
-from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
@@ -50,12 +49,12 @@ from hngraph.validation.fast.reach import _ALGEBRA, PAIRS, _exists_bodies, sparq
 from hngraph.validation.fast.shapes import (
     PathPlan,
     Unsupported,
+    constraint_query,
     custom_component,
     deactivated,
     inverse,
     members,
     parameters,
-    select_query,
     shacl_path,
 )
 from hngraph.validation.incremental.parts import LIST, LITERAL, OTHER, OWN, SHARED, owner
@@ -341,14 +340,7 @@ class _Run:
     # SPARQL -------------------------------------------------------------------------------
 
     def sparql(self, constraint: Node, focus: frozenset, path: Node | None) -> frozenset:
-        prefixes, text = select_query(self.g, constraint, path)
-        for name in ("shapesGraph", "currentShape", "value"):
-            if f"${name}" in text:
-                raise Unsupported(f"the query uses ${name}")
-        try:
-            query = translateQuery(parseQuery(prefixes + text))
-        except Exception as error:  # rdflib's parser raises pyparsing errors
-            raise Unsupported(f"query not understood: {error}") from None
+        query = constraint_query(self.g, constraint, path)
         env = _Env({"this": focus}, {}, {"this"})
         final = self.pattern(query.algebra, env, False)
         self.pattern(query.algebra, final, True)
