@@ -317,29 +317,28 @@ def _task_number(
     return value
 
 
-def _measures(text: str, path: Path | str, line: int, task: int) -> tuple[Measure, ...]:
-    parts = text.split(MEASURE_SEPARATOR)
+def _split_cell(
+    cell: str, separator: str, empty: str, path: Path | str, line: int, task: int
+) -> list[str]:
+    """A cell's parts at ``separator``; an empty part is an error (``empty``: its message, with
+    ``{position}``)."""
+    parts = cell.split(separator)
     for position, part in enumerate(parts, start=1):
         if not part.strip():
-            raise SourceError(
-                f"measure {position} is empty (two '；' in a row, or a '；' at an end)",
-                path=path,
-                line=line,
-                task=task,
-            )
+            raise SourceError(empty.format(position=position), path=path, line=line, task=task)
+    return parts
+
+
+def _measures(text: str, path: Path | str, line: int, task: int) -> tuple[Measure, ...]:
+    empty = "measure {position} is empty (two '；' in a row, or a '；' at an end)"
+    parts = _split_cell(text, MEASURE_SEPARATOR, empty, path, line, task)
     return tuple(Measure(number=i, text=part) for i, part in enumerate(parts, start=1))
 
 
 def _departments(cell: str, path: Path | str, line: int, task: int) -> tuple[str, ...]:
-    names = cell.split(DEPARTMENT_SEPARATOR)
-    for position, name in enumerate(names, start=1):
-        if not name.strip():
-            raise SourceError(
-                f"department name {position} is empty (between '、')",
-                path=path,
-                line=line,
-                task=task,
-            )
+    empty = "department name {position} is empty (between '、')"
+    names = _split_cell(cell, DEPARTMENT_SEPARATOR, empty, path, line, task)
+    for name in names:
         if name != name.strip():
             raise SourceError(
                 f"department name {name!r} has spaces around it", path=path, line=line, task=task
