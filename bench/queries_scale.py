@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -31,6 +30,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_OUT = HERE / "results"
+sys.path.insert(0, str(HERE))  # bench/ is not a package: run (the one query timer), generate
+import run as bench_run  # noqa: E402
+
 LIMIT_S = 0.5  # every query at N = 1000, embedded
 RATIO = 50.0  # rdflib / embedded at N = 100
 
@@ -40,7 +42,6 @@ def corpus_nt(size: int, out: Path, seed: int) -> Path:
     nt = out / f"qs-n{size}" / "hngraph.nt"
     if nt.is_file():
         return nt
-    sys.path.insert(0, str(HERE))
     import generate
 
     corpus = out / "corpus"
@@ -61,10 +62,6 @@ def corpus_nt(size: int, out: Path, seed: int) -> Path:
     return nt
 
 
-def _timeout(signum: int, frame: object) -> None:
-    raise TimeoutError
-
-
 def child(data: Path, backend: str, repeat: int, cap: int, only: set[str]) -> dict:
     """Time every catalogue query on one backend over ``data``."""
     from hngraph.sparql.catalogue import load_catalogue
@@ -76,7 +73,7 @@ def child(data: Path, backend: str, repeat: int, cap: int, only: set[str]) -> di
     loaded = time.perf_counter() - started
     times: dict[str, float | None] = {}
     rows: dict[str, int] = {}
-    previous = signal.signal(signal.SIGALRM, _timeout)
+    previous = signal.signal(signal.SIGALRM, bench_run.raise_timeout)
     try:
         _time_all(catalogue, store, repeat, cap, only, times, rows)
     finally:
@@ -97,24 +94,11 @@ def _time_all(
     for name, query in sorted(catalogue.items()):
         if only and name not in only:
             continue
-        values = query.example_values()
-        samples = []
-        try:
-            for _ in range(repeat + (repeat > 1)):  # one warm-up when repeating
-                signal.alarm(cap)
-                begin = time.perf_counter()
-                rows[name] = len(query.run(store, values).rows)
-                samples.append(time.perf_counter() - begin)
-                signal.alarm(0)
-        except Exception as error:  # the store wraps the alarm's TimeoutError in StoreError
-            signal.alarm(0)
-            if not isinstance(error, TimeoutError) and not isinstance(
-                error.__cause__, TimeoutError
-            ):
-                raise
+        timed = bench_run.time_query(query, store, query.example_values(), repeat, cap)
+        if timed is None:
             times[name] = None
             continue
-        times[name] = statistics.median(samples[1:] if repeat > 1 else samples)
+        rows[name], times[name] = timed
         print(
             f"  {getattr(store, 'name', '')} {name}: {times[name]:.4f} s",
             file=sys.stderr,
@@ -252,7 +236,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs = [json.loads(path.read_text(encoding="utf-8")) for path in args.report]
         print(table(runs[0]) if len(runs) == 1 else compare(runs[0], runs[-1]))
         return 0
-    sys.path.insert(0, str(HERE))
     import generate
 
     seed = generate.DEFAULT_SEED if args.seed is None else args.seed

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -155,36 +156,47 @@ def child_queries(
     rows: dict[str, int] = {}
     skipped: list[str] = []
     budget = time.monotonic() + BUDGET_S
-    signal.signal(signal.SIGALRM, _timeout)
+    signal.signal(signal.SIGALRM, raise_timeout)
     for name, query in sorted(catalogue.items()):
         values = query.example_values()
-        samples = []
         if name in exclude.split(","):
             skipped.append(f"{name} (excluded)")
             continue
         if time.monotonic() > budget:
             skipped.append(name)
             continue
-        try:
-            for _ in range(repeat + (repeat > 1)):  # one warm-up run when repeating
-                signal.alarm(QUERY_TIMEOUT_S)
-                begin = time.perf_counter()
-                rows[name] = len(query.run(store, values).rows)
-                samples.append(time.perf_counter() - begin)
-                signal.alarm(0)
-        except Exception as error:  # the store wraps the alarm's TimeoutError in StoreError
-            signal.alarm(0)
-            if not isinstance(error, TimeoutError) and not isinstance(
-                error.__cause__, TimeoutError
-            ):
-                raise
+        timed = time_query(query, store, values, repeat, QUERY_TIMEOUT_S)
+        if timed is None:
             skipped.append(f"{name} (> {QUERY_TIMEOUT_S} s)")
             continue
-        times[name] = statistics.median(samples[1:] if repeat > 1 else samples)
+        rows[name], times[name] = timed
     return {"seconds": loaded, "queries": times, "rows": rows, "skipped": skipped}
 
 
-def _timeout(signum: int, frame: object) -> None:
+def time_query(
+    query: Any, store: object, values: object, repeat: int, cap: int
+) -> tuple[int, float] | None:
+    """Rows and median seconds of ``repeat`` runs (after one warm-up when repeating); None when
+    a run takes over ``cap`` seconds. The caller installs ``raise_timeout`` for SIGALRM."""
+    samples = []
+    rows = 0
+    try:
+        for _ in range(repeat + (repeat > 1)):
+            signal.alarm(cap)
+            begin = time.perf_counter()
+            rows = len(query.run(store, values).rows)
+            samples.append(time.perf_counter() - begin)
+            signal.alarm(0)
+    except Exception as error:  # the store wraps the alarm's TimeoutError in StoreError
+        signal.alarm(0)
+        if not isinstance(error, TimeoutError) and not isinstance(error.__cause__, TimeoutError):
+            raise
+        return None
+    return rows, statistics.median(samples[1:] if repeat > 1 else samples)
+
+
+def raise_timeout(signum: int, frame: object) -> None:
+    """The SIGALRM handler of ``time_query``."""
     raise TimeoutError
 
 
