@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     if args.graph is not None:
         if fmt.datasets:
             raise HngraphError(
-                f"{data}: --graph names the one target of a triples file, but a "
+                f"{data}: --graph names the one target of a triples file, but this "
                 f"{fmt.name_en.split(' (')[0]} file names its own graphs; leave --graph out"
             )
         check_iri("--graph", args.graph)
