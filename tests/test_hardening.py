@@ -189,6 +189,32 @@ def test_special_sources_are_refused_without_hanging(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["list.txt"]
 
 
+#: A file name longer than any file system allows (NAME_MAX is 255 bytes): stat() fails with
+#: ENAMETOOLONG, where Path.exists() raises instead of answering False.
+TOO_LONG_NAME = "x" * 300 + ".ttl"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "--source", TOO_LONG_NAME],
+        ["validate", "--data", TOO_LONG_NAME],
+        ["query", "list-summary", "--data", TOO_LONG_NAME],
+        ["sparql", str(ROOT / "queries" / "list-summary.rq"), "--data", TOO_LONG_NAME],
+    ],
+    ids=["build", "validate", "query", "sparql"],
+)
+def test_a_file_name_too_long_is_one_line_naming_it(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--out", str(tmp_path)] if argv[0] == "build" else argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"hngraph {argv[0]}: error: {TOO_LONG_NAME}")
+    assert "File name too long" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "argv",
     [

@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(error).strip().splitlines())  # one line, whatever a parser said
         print(f"hngraph {args.command}: error: {message}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as error:  # the net under every command: a file the checks did not foresee
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"hngraph {args.command}: error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print(f"hngraph {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

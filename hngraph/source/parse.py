@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,9 +42,13 @@ MAX_SOURCE_BYTES = 64 << 20  # the Hunan list is 20 kB
 def parse_file(path: Path | str) -> TaskList:
     """Parse one source file; raise ``SourceError`` naming file, line and task on bad input."""
     path = Path(path)
-    if path.exists() and not path.is_file():  # a FIFO would block, /dev/zero never end
+    try:
+        info = path.stat()  # one stat: exists() raises on a name too long, not only says False
+    except OSError as error:
+        raise SourceError(f"cannot read the file ({error.strerror})", path=path) from None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never end
         raise SourceError("not a regular file", path=path)
-    if path.is_file() and path.stat().st_size > MAX_SOURCE_BYTES:
+    if info.st_size > MAX_SOURCE_BYTES:
         raise SourceError(
             f"the file is larger than {MAX_SOURCE_BYTES // (1 << 20)} MiB; a task list is not",
             path=path,
