@@ -90,18 +90,21 @@ def child_load_rdflib(data: Path, **_: object) -> dict:
     return {"seconds": time.perf_counter() - started, "triples": len(graph)}
 
 
-def child_validate_fast(data: Path, jobs: int = 2, **_: object) -> dict:
-    """The fast engine's ``validate_fast`` from the N-Triples file, shapes parse included."""
+def child_validate_fast(data: Path, jobs: int | None = None, **_: object) -> dict:
+    """The fast engine's ``validate_fast`` from the N-Triples file, shapes parse included
+    (``jobs`` screen threads; ``None``: the engine's default, as ``hngraph validate`` runs it)."""
     from hngraph.validation.fast import engine as fastvalidate
 
     started = time.perf_counter()
     stats: dict = {}
-    report = fastvalidate.validate_fast([data], jobs=jobs, stats=stats)
+    threads = fastvalidate.DEFAULT_JOBS if jobs is None else jobs
+    report = fastvalidate.validate_fast([data], jobs=threads, stats=stats)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
         "conforms": report.conforms,
         "results": len(report.results),
+        "jobs": threads,
         **stats,
     }
 
@@ -361,7 +364,7 @@ class Options:
     out: Path
     seed: int
     repeat: int
-    jobs: int
+    jobs: int | None
     plain_max: int
     oxshacl_max: int
     rdflib_max: int
@@ -416,7 +419,8 @@ def measure(size: int, nt: Path, options: Options, progress: Callable[[str], Non
     step("load", "pyoxigraph bulk load", "load-embedded")
     if size <= options.rdflib_max:
         step("load", "rdflib parse", "load-rdflib")
-    step("validate", "fastvalidate", "validate-fast", jobs=options.jobs)
+    threads = {} if options.jobs is None else {"jobs": options.jobs}  # else the engine's default
+    step("validate", "fastvalidate", "validate-fast", **threads)
     if size <= options.plain_max:
         step("validate", "plain pySHACL (rdflib)", "validate-plain", engine="rdflib")
     if size <= options.oxshacl_max:
@@ -427,9 +431,7 @@ def measure(size: int, nt: Path, options: Options, progress: Callable[[str], Non
         broken = nt.with_name(f"hngraph-{count}-violations.nt")
         progress(f"N={size} inject {count} violations")
         injected, _ = run_child("inject", data=nt, out_file=broken, count=count, seed=options.seed)
-        fast = step(
-            "validate", f"fastvalidate, {label}", "validate-fast", broken, jobs=options.jobs
-        )
+        fast = step("validate", f"fastvalidate, {label}", "validate-fast", broken, **threads)
         figures[-1].extra["injected"] = injected["injected"]
         if size <= options.oxshacl_max:
             plain = step(
@@ -814,7 +816,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
     parser.add_argument("--seed", type=int, default=None, help="corpus seed")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per query")
-    parser.add_argument("--jobs", type=int, default=1, help="threads of the fast validation")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="screen threads of the fast validation (default: the engine's, as hngraph validate)",
+    )
     parser.add_argument("--plain-max", type=int, default=10, help="largest N for plain pySHACL")
     parser.add_argument(
         "--oxshacl-max",
