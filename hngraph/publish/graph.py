@@ -84,10 +84,9 @@ class SiteGraph:
         )
         return sorted(quads, key=quad_key)
 
-    def all_quads(self) -> list[ox.Quad]:
-        """Dataset quads plus the metadata graph (what the SPARQL endpoint holds)."""
-        extra = [ox.Quad(t.subject, t.predicate, t.object, GRAPH_METADATA) for t in self.metadata]
-        return sorted([*self.dataset_quads(), *extra], key=quad_key)
+    def metadata_quads(self) -> list[ox.Quad]:
+        """The metadata graph as quads, sorted."""
+        return [ox.Quad(t.subject, t.predicate, t.object, GRAPH_METADATA) for t in self.metadata]
 
     def graph_sizes(self) -> dict[ox.NamedNode, int]:
         """Triples per dump graph."""

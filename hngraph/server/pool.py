@@ -83,12 +83,15 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` worker processes (plus ``spare``), each loading ``data`` (N-Quads bytes)."""
+    """``size`` worker processes (plus ``spare``), each loading ``data`` (N-Quads bytes), then
+    ``rest`` (more N-Quads; ``None``: given later by ``complete``, so that the workers start
+    loading ``data`` while the caller still makes the rest)."""
 
     def __init__(
         self,
         data: bytes,
         *,
+        rest: bytes | None = b"",
         size: int = 2,
         timeout: float = 10.0,
         memory_limit_mb: int = 2048,
@@ -97,6 +100,10 @@ class QueryPool:
         queue_limit: int = 16,
     ) -> None:
         self.data = data
+        self._rest = rest
+        self._rest_given = threading.Event()
+        if rest is not None:
+            self._rest_given.set()
         self.size = size
         self.timeout = timeout
         self.memory_limit_mb = memory_limit_mb
@@ -112,6 +119,12 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._cond = threading.Condition()
         self._closed = False
+
+    def complete(self, rest: bytes) -> None:
+        """Give the rest of the data (a pool made with ``rest=None``): the workers load it after
+        ``data`` and only then report ready."""
+        self._rest = rest
+        self._rest_given.set()
 
     def start(self) -> None:
         """Start every worker and spare and wait until each has loaded the data."""
@@ -185,9 +198,12 @@ class QueryPool:
         return worker
 
     def _feed(self, worker: _Worker) -> _Worker:
-        """Send the data to a spawned worker."""
+        """Send the data to a spawned worker: ``data``, then the rest once it is given."""
         try:
             worker.send.send_bytes(self.data)
+            if not self._rest_given.wait(STARTUP_TIMEOUT) or self._rest is None:
+                raise ValueError("the rest of the data never came")  # or the pool closed
+            worker.send.send_bytes(self._rest)
         except (OSError, TypeError, ValueError):  # TypeError: the pool closed its pipe meanwhile
             self._discard(worker)
             raise PoolError("a query worker stopped before it could load the data") from None
@@ -335,5 +351,6 @@ class QueryPool:
             workers = list(self._all)
             self._all.clear()
             self._cond.notify_all()
+        self._rest_given.set()  # a worker waiting for the rest gives up
         for worker in workers:
             worker.kill()

@@ -133,11 +133,18 @@ def prepare_service(config: ServeConfig, *, wait: bool = True) -> Service:
         from hngraph.publish.site import PublishConfig, prepare
 
         site = load_site_graph(config.data)
-        prepared = prepare(site, config.data.name, PublishConfig(queries=config.queries))
-        serialized = ox.serialize(site.all_quads(), format=ox.RdfFormat.N_QUADS)
-        assert serialized is not None  # no output given: the bytes are returned
-        quads = serialized
-        pool = _pool(config, quads)
+        # the workers load the dataset while the dumps and tables (which the metadata describes)
+        # are made; then the metadata graph
+        data = _n_quads(site.dataset_quads())
+        pool = _pool(config, data, rest=None)
+        try:
+            prepared = prepare(site, config.data.name, PublishConfig(queries=config.queries))
+            metadata_quads = _n_quads(site.metadata_quads())
+        except BaseException:
+            pool.close()
+            raise
+        pool.complete(metadata_quads)
+        quads = data + metadata_quads  # the cache entry's: one N-Quads document
         pages = Pages(site, static=False, endpoint=True, sparql_endpoint=BASE + "sparql")
         later = Later(lambda: pages)
     try:
@@ -153,10 +160,20 @@ def prepare_service(config: ServeConfig, *, wait: bool = True) -> Service:
     return service
 
 
-def _pool(config: ServeConfig, quads: bytes) -> QueryPool:
-    """The query pool, its workers starting (``QueryPool.wait`` waits for them)."""
+def _n_quads(quads: list) -> bytes:
+    import pyoxigraph as ox
+
+    serialized = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert serialized is not None  # no output given: the bytes are returned
+    return serialized
+
+
+def _pool(config: ServeConfig, quads: bytes, rest: bytes | None = b"") -> QueryPool:
+    """The query pool, its workers starting (``QueryPool.wait`` waits for them); ``rest``: see
+    ``QueryPool``."""
     pool = QueryPool(
         quads,
+        rest=rest,
         size=config.workers,
         timeout=config.timeout,
         memory_limit_mb=config.memory_limit_mb,

@@ -1,10 +1,11 @@
 """A query worker process: ``python -m hngraph.server.worker --fds R W``.
 
 Started by ``hngraph.server.pool`` as a fresh interpreter (never a fork, never a re-import of the
-caller's ``__main__``). The first message on file descriptor R is the data as N-Quads bytes, loaded
-into an in-memory pyoxigraph store; then it answers ``QueryRequest`` objects read from R with
-``QueryReply`` objects written to W, until R is closed (so it ends with the server, however the
-server ends). Optional ``--memory-limit MB`` caps its address space.
+caller's ``__main__``). The first two messages on file descriptor R are the data as N-Quads bytes
+(the second may be empty), each loaded into an in-memory pyoxigraph store as it comes; then it
+answers ``QueryRequest`` objects read from R with ``QueryReply`` objects written to W, until R is
+closed (so it ends with the server, however the server ends). Optional ``--memory-limit MB`` caps
+its address space.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     reader = Connection(args.fds[0], writable=False)
     writer = Connection(args.fds[1], readable=False)
-    try:
-        data = reader.recv_bytes()
-    except (EOFError, OSError):
-        return 1
     store = ox.Store()
-    store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
-    del data
+    for _ in range(2):  # the data, then the rest (the server may still be making it)
+        try:
+            data = reader.recv_bytes()
+        except (EOFError, OSError):
+            return 1
+        if data:
+            store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        del data
     refusal("ASK {}")  # load the second guard's parser before the first request
     writer.send("ready")
     while True:

@@ -286,6 +286,43 @@ def test_the_oldest_slow_query_makes_room_for_a_new_one(pool: QueryPool) -> None
     assert pool.run(QueryRequest(SMALL_QUERY, "ASK", "json", 100)).status == 200
 
 
+def _count(pool: QueryPool) -> str:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    reply = pool.run(QueryRequest(query, "SELECT", "csv", 100))
+    assert reply.status == 200
+    return reply.body.decode().split()[-1]
+
+
+def test_workers_load_the_rest_of_the_data_when_it_is_given(data: bytes) -> None:
+    lines = data.splitlines(keepends=True)
+    first, rest = b"".join(lines[: len(lines) // 2]), b"".join(lines[len(lines) // 2 :])
+    pool = QueryPool(first, rest=None, size=1, spare=0, timeout=20)
+    try:
+        pool.begin(1)
+        waiting = threading.Thread(target=pool.wait, args=(1,), daemon=True)
+        waiting.start()
+        waiting.join(1.5)
+        assert waiting.is_alive()  # not ready: the rest has not come
+        pool.complete(rest)
+        waiting.join(30)
+        assert not waiting.is_alive()
+        assert _count(pool) == str(len(lines))
+    finally:
+        pool.close()
+
+
+def test_a_pool_waiting_for_the_rest_closes_without_hanging(data: bytes) -> None:
+    pool = QueryPool(data, rest=None, size=1, spare=1, timeout=20)
+    pool.begin()
+    time.sleep(0.5)
+    closing = threading.Thread(target=pool.close, daemon=True)
+    closing.start()
+    closing.join(10)
+    assert not closing.is_alive()
+    with pytest.raises(PoolError):
+        pool.wait(1)
+
+
 def test_a_full_queue_is_refused_at_once(data: bytes) -> None:
     pool = QueryPool(data, size=1, spare=0, timeout=20, queue_limit=1)  # no spare: no preemption
     pool.start()
